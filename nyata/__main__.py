@@ -1,0 +1,3 @@
+from nyata.cli import main
+
+main()

@@ -1,0 +1,62 @@
+"""The versioned REST API (/api/v1/), a thin front over the same queries and actions as the pages."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+from ninja.security import django_auth
+
+from nyata.api.access import api_policy
+from nyata.core.access import ALL_ROLES, get_for_user, reach
+from nyata.core.models import Agency
+
+api = NinjaAPI(
+    title="Nyata API",
+    version="1",
+    urls_namespace="api-v1",
+    auth=django_auth,
+    docs_url="/docs",
+)
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class MeOut(Schema):
+    username: str
+    pemda: str | None
+    roles: list[str]
+    agencies: list[int]
+
+
+class AgencyOut(Schema):
+    id: int
+    code: str
+    name: str
+    abbreviation: str
+    kind: str
+
+
+@api.get("/me", response=MeOut, tags=["core"])
+@api_policy(ALL_ROLES, agency_limited=False)
+def me(request: HttpRequest) -> dict[str, object]:
+    pemda = request.pemda  # type: ignore[attr-defined]
+    return {
+        "username": request.user.get_username(),
+        "pemda": pemda.code if pemda else None,
+        "roles": sorted(request.roles),  # type: ignore[attr-defined]
+        "agencies": sorted(request.agency_ids),  # type: ignore[attr-defined]
+    }
+
+
+@api.get("/agencies", response=list[AgencyOut], tags=["core"])
+@api_policy(ALL_ROLES)
+def agency_list(request: HttpRequest) -> list[Agency]:
+    return list(reach(request, Agency.objects.all(), "pk"))
+
+
+@api.get("/agencies/{agency_id}", response={200: AgencyOut, 404: ErrorOut}, tags=["core"])
+@api_policy(ALL_ROLES)
+def agency_detail(request: HttpRequest, agency_id: int) -> Agency:
+    return get_for_user(request, Agency, "pk", pk=agency_id)

@@ -1,0 +1,124 @@
+"""Who may reach which page: the one place for route policies and object reach.
+
+Every view carries a `Policy` (via `@policy`); the permission-matrix test walks
+every URL and fails for a view without one. Deny by default: anonymous users go
+to the login page, a role outside the policy gets 403, and an object outside the
+user's reach (other Pemda, or another agency for agency roles) is 404.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+
+from nyata.core.models import AGENCY_ROLES, Role
+
+ALL_ROLES = frozenset(Role)
+PEMDA_WIDE_ROLES = ALL_ROLES - AGENCY_ROLES
+LEADERS = frozenset({Role.LEADER})
+ADMINS = frozenset({Role.PERF_ADMIN})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class Policy:
+    read: frozenset[str]
+    write: frozenset[str] = frozenset()
+    public: bool = False
+    # Agency roles reach only their own agency's objects on this route.
+    agency_limited: bool = True
+
+    def allows(self, roles: Iterable[str], method: str) -> bool:
+        wanted = self.read if method in SAFE_METHODS else self.write
+        return bool(wanted & frozenset(roles))
+
+
+V = TypeVar("V", bound=Callable[..., HttpResponse])
+
+
+def policy(
+    read: Iterable[str] = (),
+    write: Iterable[str] = (),
+    *,
+    public: bool = False,
+    agency_limited: bool = True,
+) -> Callable[[V], V]:
+    pol = Policy(frozenset(read), frozenset(write), public, agency_limited)
+
+    def decorate(view: V) -> V:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            request.policy = pol  # type: ignore[attr-defined]
+            if not pol.public:
+                check(request, pol)
+            return view(request, *args, **kwargs)
+
+        wrapper.nyata_policy = pol  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def check(request: HttpRequest, pol: Policy) -> None:
+    if not request.user.is_authenticated:
+        raise LoginRequired
+    if getattr(request, "pemda", None) is None or not pol.allows(request.roles, request.method or "GET"):  # type: ignore[attr-defined]
+        raise PermissionDenied
+
+
+class LoginRequired(Exception):
+    pass
+
+
+def login_redirect(request: HttpRequest) -> HttpResponse:
+    return redirect_to_login(request.get_full_path())
+
+
+def limited_agency_ids(request: HttpRequest) -> set[int] | None:
+    """The agencies an agency-role user is confined to on this route, or None for no limit."""
+    pol: Policy | None = getattr(request, "policy", None)
+    roles: frozenset[str] = getattr(request, "roles", frozenset())
+    if pol is not None and not pol.agency_limited:
+        return None
+    wanted = pol.read | pol.write if pol is not None else ALL_ROLES
+    if roles & PEMDA_WIDE_ROLES & wanted:
+        return None
+    return set(getattr(request, "agency_ids", set()))
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def reach(request: HttpRequest, qs: models.QuerySet[M], agency_field: str = "agency") -> models.QuerySet[M]:
+    """Narrow a (tenant-scoped) queryset to what this user may reach on this route."""
+    agencies = limited_agency_ids(request)
+    if agencies is None:
+        return qs
+    return qs.filter(**{f"{agency_field}__in": agencies})
+
+
+def get_for_user(
+    request: HttpRequest,
+    model: type[M] | models.QuerySet[M],
+    agency_field: str | None = "agency",
+    **lookup: Any,
+) -> M:
+    """Fetch one object the user may reach, or 404 (other Pemda, other agency, missing)."""
+    qs = model._default_manager.all() if isinstance(model, type) else model
+    if agency_field is not None:
+        qs = reach(request, qs, agency_field)
+    try:
+        return qs.get(**lookup)
+    except (qs.model.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def has_role(request: HttpRequest, *roles: str) -> bool:
+    return bool(set(roles) & set(getattr(request, "roles", ())))

@@ -1,0 +1,246 @@
+"""The tamper-evident audit chain.
+
+Each Pemda has its own chain: event n stores the SHA-256 of event n-1, and its own
+hash covers every field. Appending locks the Pemda's head row, so Pemda never wait
+on each other. Events are written in the caller's transaction, so a change and its
+event commit or roll back together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+
+from nyata.core.models import AuditChainHead, AuditEvent, Pemda, User
+from nyata.core.tenancy import unscoped
+
+GENESIS = "0" * 64
+SECRET_WORDS = ("password", "secret", "token", "otp", "totp", "passphrase", "key_material")
+MASK = "***"
+
+
+class AuditError(RuntimeError):
+    pass
+
+
+def _mask(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {
+            k: (MASK if any(w in str(k).lower() for w in SECRET_WORDS) else _mask(v))
+            for k, v in data.items()
+        }
+    if isinstance(data, list):
+        return [_mask(v) for v in data]
+    return data
+
+
+def _normalise(data: Any) -> Any:
+    """JSON round-trip so the hashed form equals what the database gives back."""
+    return json.loads(json.dumps(_mask(data), cls=DjangoJSONEncoder))
+
+
+def _value(field: models.Field[Any, Any], obj: models.Model) -> Any:
+    value = getattr(obj, field.attname)
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | uuid.UUID):
+        return value.isoformat() if not isinstance(value, uuid.UUID) else str(value)
+    return value
+
+
+def snapshot(obj: models.Model, exclude: Iterable[str] = ()) -> dict[str, Any]:
+    """The record's own concrete fields (no related rows: personal data stays minimal)."""
+    skip = {"password", *exclude}
+    return {
+        f.attname: _value(f, obj)
+        for f in obj._meta.concrete_fields
+        if f.attname not in skip and f.name not in skip
+    }
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    keys = sorted(set(before) | set(after))
+    changed = [k for k in keys if before.get(k) != after.get(k)]
+    return {
+        "before": {k: before.get(k) for k in changed},
+        "after": {k: after.get(k) for k in changed},
+    }
+
+
+def compute_hash(
+    *,
+    pemda_id: int,
+    seq: int,
+    created_at: dt.datetime,
+    actor_id: int | None,
+    actor_label: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    data: Any,
+    prev_hash: str,
+) -> str:
+    payload = json.dumps(
+        {
+            "pemda": pemda_id,
+            "seq": seq,
+            "at": created_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+            "actor": actor_id,
+            "actor_label": actor_label,
+            "action": action,
+            "object_type": object_type,
+            "object_id": object_id,
+            "object_repr": object_repr,
+            "data": data,
+            "prev": prev_hash,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def record(
+    *,
+    pemda: Pemda | int,
+    actor: User | None,
+    action: str,
+    obj: models.Model | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the Pemda's chain, inside the caller's transaction."""
+    if not connection.in_atomic_block:
+        raise AuditError("audit.record must run inside the transaction of the change it records")
+    pemda_id = pemda if isinstance(pemda, int) else pemda.pk
+    AuditChainHead.objects.get_or_create(pk=pemda_id, defaults={"hash": GENESIS})
+    head = AuditChainHead.objects.select_for_update().get(pk=pemda_id)
+    fields = {
+        "pemda_id": pemda_id,
+        "seq": head.seq + 1,
+        # Truncated to microseconds: what both SQLite and PostgreSQL keep.
+        "created_at": timezone.now(),
+        "actor_id": actor.pk if actor is not None else None,
+        "actor_label": (actor.get_full_name() or actor.get_username()) if actor else "system",
+        "action": action,
+        "object_type": obj._meta.label_lower if obj is not None else "",
+        "object_id": str(obj.pk) if obj is not None else "",
+        "object_repr": str(obj)[:300] if obj is not None else "",
+        "data": _normalise(data or {}),
+        "prev_hash": head.hash,
+    }
+    digest = compute_hash(**fields)
+    event = AuditEvent(**fields, hash=digest)
+    with unscoped():
+        event.save(force_insert=True)
+        head.seq, head.hash = event.seq, digest
+        head.save(update_fields=["seq", "hash"])
+    return event
+
+
+def record_create(actor: User | None, obj: models.Model, action: str | None = None) -> AuditEvent:
+    return record(
+        pemda=_pemda_of(obj), actor=actor, action=action or _code(obj, "created"), obj=obj,
+        data={"after": snapshot(obj)},
+    )
+
+
+def record_update(
+    actor: User | None, obj: models.Model, before: dict[str, Any], action: str | None = None
+) -> AuditEvent | None:
+    changes = diff(before, snapshot(obj))
+    if not changes["after"] and not changes["before"]:
+        return None
+    return record(
+        pemda=_pemda_of(obj), actor=actor, action=action or _code(obj, "updated"), obj=obj,
+        data=changes,
+    )
+
+
+def record_delete(actor: User | None, obj: models.Model, action: str | None = None) -> AuditEvent:
+    return record(
+        pemda=_pemda_of(obj), actor=actor, action=action or _code(obj, "deleted"), obj=obj,
+        data={"before": snapshot(obj)},
+    )
+
+
+def _pemda_of(obj: models.Model) -> int:
+    if isinstance(obj, Pemda):
+        return int(obj.pk)
+    return int(obj.pemda_id)  # type: ignore[attr-defined]
+
+
+def _code(obj: models.Model, verb: str) -> str:
+    return f"nyata.{obj._meta.model_name}.{verb}"
+
+
+@dataclass(frozen=True)
+class Break:
+    pemda_code: str
+    seq: int
+    event_id: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"event id {self.event_id}" if self.event_id is not None else "no event"
+        return f"Pemda {self.pemda_code}: chain broken at seq {self.seq} ({where}): {self.reason}"
+
+
+def _events(pemda_id: int) -> Iterator[AuditEvent]:
+    with unscoped():
+        yield from AuditEvent.objects.filter(pemda_id=pemda_id).order_by("seq").iterator(2000)
+
+
+def verify_pemda(pemda: Pemda) -> Break | None:
+    """Recompute the chain; return the first break (altered, removed or inserted event)."""
+    prev_hash, expected_seq = GENESIS, 1
+    for ev in _events(pemda.pk):
+        if ev.seq != expected_seq:
+            reason = (
+                f"event(s) {expected_seq}..{ev.seq - 1} missing (removed)"
+                if ev.seq > expected_seq
+                else "duplicate or inserted sequence number"
+            )
+            return Break(pemda.code, ev.seq, ev.pk, reason)
+        if ev.prev_hash != prev_hash:
+            return Break(pemda.code, ev.seq, ev.pk, "link to previous event does not match (inserted or removed)")
+        recomputed = compute_hash(
+            pemda_id=ev.pemda_id, seq=ev.seq, created_at=ev.created_at, actor_id=ev.actor_id,
+            actor_label=ev.actor_label, action=ev.action, object_type=ev.object_type,
+            object_id=ev.object_id, object_repr=ev.object_repr, data=ev.data, prev_hash=ev.prev_hash,
+        )
+        if recomputed != ev.hash:
+            return Break(pemda.code, ev.seq, ev.pk, "content altered (hash mismatch)")
+        prev_hash, expected_seq = ev.hash, ev.seq + 1
+    head = AuditChainHead.objects.filter(pk=pemda.pk).first()
+    last_seq = expected_seq - 1
+    if head is not None and (head.seq != last_seq or head.hash != prev_hash):
+        return Break(
+            pemda.code, last_seq + 1, None,
+            f"chain head says seq {head.seq} but the log ends at {last_seq} (tail removed)",
+        )
+    return None
+
+
+def verify(pemda_code: str | None = None) -> list[Break]:
+    with unscoped():
+        pemdas = Pemda.objects.all() if pemda_code is None else Pemda.objects.filter(code=pemda_code)
+        pemda_list = list(pemdas)
+    if pemda_code is not None and not pemda_list:
+        raise AuditError(f"no Pemda with code {pemda_code!r}")
+    return [b for p in pemda_list if (b := verify_pemda(p)) is not None]
+

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from nyata.core.models import Role
+
+
+def nyata(request: HttpRequest) -> dict[str, Any]:
+    roles = getattr(request, "roles", frozenset())
+    return {
+        "active_pemda": getattr(request, "pemda", None),
+        "active_roles": [r for r in Role if r in roles],
+        "all_memberships": getattr(request, "memberships", []),
+        "demo_mode": settings.DEMO_MODE,
+        "Role": Role,
+    }

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from nyata.demo.loader import DEMO_PASSWORD, load
+
+
+class Command(BaseCommand):
+    help = "Load the South Sumatra demo (idempotent), print the demo accounts, then serve."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="Only load the data.")
+        parser.add_argument("--addr", default="127.0.0.1:8000")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        accounts = load()
+        self.stdout.write(self.style.SUCCESS("Demo Sumatera Selatan siap."))
+        if settings.DEMO_MODE:
+            self.stdout.write(f"Akun demo (kata sandi untuk semua: {DEMO_PASSWORD}):")
+            for a in accounts:
+                self.stdout.write(f"  {a.username:<20} {a.role:<34} {a.agency:<28} Pemda {a.pemda}")
+        else:
+            self.stdout.write("Set NYATA_DEMO=1 to print the demo accounts.")
+        if not options["no_serve"]:
+            self.stdout.write(f"Buka http://{options['addr']}/")
+            call_command("runserver", options["addr"], use_reloader=False)

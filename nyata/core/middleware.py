@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+from nyata.core.access import LoginRequired, login_redirect
+from nyata.core.models import AGENCY_ROLES, Membership, Pemda
+from nyata.core.tenancy import tenant_scope, unscoped
+
+SESSION_PEMDA = "nyata_pemda_id"
+
+
+class TenantMiddleware:
+    """Open the tenant scope of the logged-in user's active Pemda for the whole request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.pemda = None  # type: ignore[attr-defined]
+        request.roles = frozenset()  # type: ignore[attr-defined]
+        request.agency_ids = frozenset()  # type: ignore[attr-defined]
+        request.memberships = []  # type: ignore[attr-defined]
+        if request.user.is_authenticated:
+            with unscoped():
+                memberships = list(
+                    Membership.objects.filter(user=request.user).select_related("pemda", "agency")
+                )
+            request.memberships = memberships  # type: ignore[attr-defined]
+            pemdas = {m.pemda_id: m.pemda for m in memberships}
+            active_id = request.session.get(SESSION_PEMDA)
+            if active_id not in pemdas and memberships:
+                active_id = memberships[0].pemda_id
+            if active_id in pemdas:
+                active: Pemda = pemdas[active_id]
+                mine = [m for m in memberships if m.pemda_id == active_id]
+                request.pemda = active  # type: ignore[attr-defined]
+                request.roles = frozenset(m.role for m in mine)  # type: ignore[attr-defined]
+                request.agency_ids = frozenset(  # type: ignore[attr-defined]
+                    m.agency_id for m in mine if m.role in AGENCY_ROLES
+                )
+        with tenant_scope(request.pemda):  # type: ignore[attr-defined]
+            return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, LoginRequired):
+            return login_redirect(request)
+        return None
+
+
+class PasswordExpiryMiddleware:
+    """Send users whose password is older than the policy allows to change it (BSSN profile)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        max_age = settings.PASSWORD_MAX_AGE_DAYS
+        user = request.user
+        if max_age and user.is_authenticated:
+            changed = getattr(user, "password_changed_at", None)
+            expired = changed is None or (timezone.now() - changed).days >= max_age
+            allowed = {reverse("password_change"), reverse("password_change_done"), reverse("logout")}
+            if expired and request.path not in allowed:
+                return redirect("password_change")
+        return self.get_response(request)

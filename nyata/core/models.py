@@ -1,0 +1,356 @@
+"""Tenancy, periods, organisation, people, roles and the audit chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from nyata.core.nip import validate_nip
+from nyata.core.tenancy import TenantManager, TenantModel
+
+
+class Pemda(models.Model):
+    """A regional government: the tenant."""
+
+    class Kind(models.TextChoices):
+        PROVINCE = "provinsi", _("Provinsi")
+        REGENCY = "kabupaten", _("Kabupaten")
+        CITY = "kota", _("Kota")
+
+    code = models.CharField(_("kode wilayah Kemendagri"), max_length=13, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
+    capital = models.CharField(_("ibu kota"), max_length=100, blank=True)
+    logo = models.FileField(_("logo"), upload_to="logos/", blank=True)
+    head_title = models.CharField(_("sebutan kepala daerah"), max_length=50, default="Gubernur")
+    reporting_deadline_days = models.PositiveSmallIntegerField(
+        _("batas lapor (hari setelah akhir triwulan)"), default=10
+    )
+    score_cap = models.PositiveSmallIntegerField(
+        _("batas atas capaian untuk skor"), null=True, blank=True, default=120
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("Pemda")
+        verbose_name_plural = _("Pemda")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Location(TenantModel):
+    """A regency or city inside a province, used as a location (not a tenant)."""
+
+    code = models.CharField(_("kode"), max_length=13)
+    name = models.CharField(_("nama"), max_length=200)
+    short_name = models.CharField(_("nama singkat"), max_length=100, blank=True)
+    kind = models.CharField(_("jenis"), max_length=12, choices=Pemda.Kind.choices)
+
+    class Meta:
+        ordering = ["pemda", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["pemda", "code"], name="location_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FiscalYear(TenantModel):
+    class State(models.TextChoices):
+        PLANNING = "planning", _("Perencanaan")
+        RUNNING = "running", _("Berjalan")
+        CLOSED = "closed", _("Ditutup")
+
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    state = models.CharField(_("status"), max_length=10, choices=State.choices, default="planning")
+
+    class Meta:
+        ordering = ["pemda", "year"]
+        constraints = [models.UniqueConstraint(fields=["pemda", "year"], name="fiscalyear_unique")]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class Quarter(TenantModel):
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.CASCADE, related_name="quarters")
+    number = models.PositiveSmallIntegerField(_("triwulan"))
+    start = models.DateField(_("mulai"))
+    end = models.DateField(_("selesai"))
+    report_deadline = models.DateField(_("batas laporan"))
+
+    class Meta:
+        ordering = ["pemda", "fiscal_year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["pemda", "fiscal_year", "number"], name="quarter_unique"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=4), name="quarter_number_1_4"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        roman = ["I", "II", "III", "IV"][self.number - 1]
+        return f"TW {roman} {self.fiscal_year.year}"
+
+
+class Agency(TenantModel):
+    """A regional agency (Perangkat Daerah / OPD)."""
+
+    class Kind(models.TextChoices):
+        SECRETARIAT = "sekretariat", _("Sekretariat")
+        BUREAU = "biro", _("Biro")
+        INSPECTORATE = "inspektorat", _("Inspektorat")
+        BOARD = "badan", _("Badan")
+        OFFICE = "dinas", _("Dinas")
+        SATPOL_PP = "satpol_pp", _("Satpol PP")
+        HOSPITAL = "rsud", _("RSUD")
+        OTHER = "lainnya", _("Lainnya")
+
+    code = models.CharField(_("kode"), max_length=30)
+    name = models.CharField(_("nama"), max_length=200)
+    abbreviation = models.CharField(_("singkatan"), max_length=60, blank=True)
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["pemda", "code"]
+        verbose_name = _("perangkat daerah")
+        verbose_name_plural = _("perangkat daerah")
+        constraints = [
+            models.UniqueConstraint(fields=["pemda", "code"], name="agency_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.abbreviation or self.name
+
+
+class Unit(TenantModel):
+    """A sub-unit of an agency (bidang, bagian, UPTD), nested as a hierarchy."""
+
+    class Kind(models.TextChoices):
+        SECRETARIAT = "sekretariat", _("Sekretariat")
+        DIVISION = "bidang", _("Bidang")
+        SECTION = "bagian", _("Bagian")
+        SUBDIVISION = "subbidang", _("Sub Bidang / Seksi")
+        UPTD = "uptd", _("UPTD")
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="units")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    name = models.CharField(_("nama"), max_length=200)
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["pemda", "agency", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent and self.parent.agency_id != self.agency_id:
+            raise ValidationError({"parent": _("Unit induk harus dari perangkat daerah yang sama.")})
+
+
+class Position(TenantModel):
+    """A post (jabatan); PK pairs follow superior-subordinate posts, not echelons."""
+
+    class Level(models.TextChoices):
+        REGIONAL_HEAD = "kepala_daerah", _("Kepala Daerah")
+        DEPUTY_HEAD = "wakil_kepala_daerah", _("Wakil Kepala Daerah")
+        JPT_MADYA = "jpt_madya", _("JPT Madya")
+        JPT_PRATAMA = "jpt_pratama", _("JPT Pratama")
+        ADMINISTRATOR = "administrator", _("Administrator")
+        SUPERVISOR = "pengawas", _("Pengawas")
+        FUNCTIONAL = "fungsional", _("Fungsional")
+
+    code = models.CharField(_("kode jabatan"), max_length=40)
+    name = models.CharField(_("nama jabatan"), max_length=200)
+    level = models.CharField(_("jenjang"), max_length=24, choices=Level.choices)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="positions"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="positions"
+    )
+    superior = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="subordinates"
+    )
+    is_agency_head = models.BooleanField(_("kepala perangkat daerah"), default=False)
+
+    class Meta:
+        ordering = ["pemda", "agency__code", "level", "name"]
+        verbose_name = _("jabatan")
+        verbose_name_plural = _("jabatan")
+        constraints = [
+            models.UniqueConstraint(fields=["pemda", "code"], name="position_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Official(TenantModel):
+    class Sex(models.TextChoices):
+        MALE = "L", _("Laki-laki")
+        FEMALE = "P", _("Perempuan")
+
+    name = models.CharField(_("nama lengkap dan gelar"), max_length=200)
+    nip = models.CharField(
+        _("NIP"), max_length=18, blank=True, validators=[validate_nip],
+        help_text=_("18 digit; kosong untuk pejabat negara yang dipilih (kepala daerah)."),
+    )
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True)
+    is_illustrative = models.BooleanField(
+        _("data ilustratif"), default=False,
+        help_text=_("Nama contoh untuk demo, bukan pejabat sebenarnya."),
+    )
+
+    class Meta:
+        ordering = ["pemda", "name"]
+        verbose_name = _("pejabat")
+        verbose_name_plural = _("pejabat")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pemda", "nip"], condition=~Q(nip=""), name="official_unique_nip"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assignment(TenantModel):
+    """Who held which post from when to when; acting holders (Plt.) included."""
+
+    official = models.ForeignKey(Official, on_delete=models.PROTECT, related_name="assignments")
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="assignments")
+    start = models.DateField(_("mulai"))
+    end = models.DateField(_("selesai"), null=True, blank=True)
+    acting = models.BooleanField(_("Plt."), default=False)
+    decree = models.CharField(_("nomor SK"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["pemda", "-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="assignment_end_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        prefix = "Plt. " if self.acting else ""
+        return f"{prefix}{self.position} — {self.official}"
+
+    def overlaps(self, start: dt.date, end: dt.date | None) -> bool:
+        mine_end = self.end or dt.date.max
+        other_end = end or dt.date.max
+        return self.start <= other_end and start <= mine_end
+
+
+class User(AbstractUser):
+    password_changed_at = models.DateTimeField(null=True, blank=True)
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+
+class Role(models.TextChoices):
+    LEADER = "leader", _("Pimpinan")
+    PERF_ADMIN = "perf_admin", _("Admin Kinerja (Biro Organisasi)")
+    PLANNER = "planner", _("Perencana (Bappeda)")
+    INSPECTOR = "inspector", _("Inspektorat")
+    AGENCY_HEAD = "agency_head", _("Kepala Perangkat Daerah")
+    AGENCY_OPERATOR = "agency_operator", _("Operator Perangkat Daerah")
+
+
+AGENCY_ROLES = frozenset({Role.AGENCY_HEAD, Role.AGENCY_OPERATOR})
+
+
+class Membership(TenantModel):
+    """A role held by a user in one Pemda (and, for agency roles, one agency)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+
+    class Meta:
+        ordering = ["pemda", "user", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pemda", "user", "role", "agency"], name="membership_unique"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=[r.value for r in AGENCY_ROLES], agency__isnull=False)
+                    | (~Q(role__in=[r.value for r in AGENCY_ROLES]) & Q(agency__isnull=True))
+                ),
+                name="membership_agency_iff_agency_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f" — {self.agency}" if self.agency_id else ""
+        return f"{self.get_role_display()}{where}"
+
+
+class AuditEvent(TenantModel):
+    """An append-only, hash-chained record of a change or workflow action."""
+
+    seq = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField()
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=100)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=300, blank=True)
+    data = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["pemda", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["pemda", "seq"], name="auditevent_unique_seq")
+        ]
+        indexes = [models.Index(fields=["pemda", "object_type", "object_id"], name="audit_object")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+
+class AuditChainHead(models.Model):
+    """The last event of a Pemda's chain; locked while appending (one per Pemda)."""
+
+    pemda = models.OneToOneField(Pemda, on_delete=models.PROTECT, primary_key=True, related_name="+")
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    objects: models.Manager[Any] = models.Manager()
+
+    class Meta:
+        # The head is tenant-keyed by its primary key; no TenantManager since the
+        # audit writer locks it by pemda id explicitly.
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.pemda_id}:{self.seq}"
+
+
+__all__ = ["TenantManager"]

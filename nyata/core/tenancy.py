@@ -1,0 +1,118 @@
+"""One mechanism for tenant scoping (after django-scopes).
+
+Every tenant-owned model uses `TenantManager`. Its querysets are filtered to the
+Pemda in the current scope; outside any scope a query fails loudly instead of
+leaking rows across tenants. The middleware opens the scope for a request; code
+that really spans tenants (migrations, `nyata audit verify`, the demo loader)
+says so with `unscoped()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from django.db import models
+from django.db.models import Expression, F
+
+if TYPE_CHECKING:
+    from nyata.core.models import Pemda
+
+_UNSCOPED = object()
+_scope: ContextVar[Any] = ContextVar("nyata_tenant_scope", default=None)
+
+
+class ScopeError(RuntimeError):
+    """A tenant-owned table was queried with no Pemda in scope."""
+
+
+@contextmanager
+def tenant_scope(pemda: Pemda | int | None) -> Iterator[None]:
+    """Limit tenant-owned queries to one Pemda (None: no tenant; every query fails)."""
+    token = _scope.set(pemda.pk if pemda is not None and not isinstance(pemda, int) else pemda)
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+@contextmanager
+def unscoped() -> Iterator[None]:
+    token = _scope.set(_UNSCOPED)
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def current_pemda_id() -> int | None:
+    value = _scope.get()
+    return None if value is _UNSCOPED else value
+
+
+def is_unscoped() -> bool:
+    return _scope.get() is _UNSCOPED
+
+
+class CurrentTenant(Expression):
+    """The Pemda in scope, read when the SQL is compiled, not when the queryset is built.
+
+    So querysets built at import time (form fields, module constants) still obey the
+    scope of the request that evaluates them, and evaluating one outside any scope
+    raises `ScopeError`. Under `unscoped()` it compiles to the column itself (no filter).
+    """
+
+    output_field = models.BigIntegerField()
+
+    def __init__(self, col: Any = None) -> None:
+        super().__init__()
+        self.col = col
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.col] if self.col is not None else []
+
+    def set_source_expressions(self, exprs: list[Any]) -> None:
+        if exprs:
+            self.col = exprs[0]
+
+    def resolve_expression(self, query: Any = None, allow_joins: bool = True, reuse: Any = None,
+                           summarize: bool = False, for_save: bool = False) -> CurrentTenant:
+        clone = self.copy()
+        clone.col = F("pemda_id").resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        return clone
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        value = _scope.get()
+        if value is _UNSCOPED:
+            return compiler.compile(self.col)  # type: ignore[no-any-return]
+        if value is None:
+            raise ScopeError(
+                "A tenant-owned table was queried outside a tenant scope; "
+                "use tenant_scope(pemda) or unscoped()."
+            )
+        return "%s", [value]
+
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class TenantManager(models.Manager[_M], Generic[_M]):
+    def get_queryset(self) -> models.QuerySet[_M]:
+        return super().get_queryset().filter(pemda_id=CurrentTenant())
+
+
+class TenantModel(models.Model):
+    """A row owned by exactly one Pemda.
+
+    Every tenant table carries `pemda_id` (and unique keys start with it) so the
+    schema can later be distributed by tenant (Citus) without rewriting keys.
+    """
+
+    pemda = models.ForeignKey("core.Pemda", on_delete=models.PROTECT, related_name="+")
+
+    objects: TenantManager[Any] = TenantManager()
+
+    class Meta:
+        abstract = True

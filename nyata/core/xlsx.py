@@ -1,0 +1,167 @@
+"""Safe workbook reading and writing shared by every Excel import and export.
+
+Workbooks are zip archives: the entry count and uncompressed size are checked
+before openpyxl parses anything (a zip bomb must not take the server down).
+Cells that begin with = + - @ are neutralised on export (formula injection), and
+formula cells are refused on import.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_ENTRIES = 200
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass
+class CellError:
+    sheet: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        parts = [_("lembar %(s)s") % {"s": self.sheet}] if self.sheet else []
+        if self.row is not None:
+            parts.append(_("baris %(r)d") % {"r": self.row})
+        if self.column:
+            parts.append(_("kolom %(c)s") % {"c": self.column})
+        where = ", ".join(parts)
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass
+class ImportErrors(Exception):
+    errors: list[CellError] = field(default_factory=list)
+
+    def add(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
+        self.errors.append(CellError(sheet, row, column, message))
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+
+def open_workbook(upload: IO[bytes] | bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> Any:
+    """Open an uploaded workbook after checking that it is a sane xlsx archive."""
+    import openpyxl
+
+    data = upload if isinstance(upload, bytes) else upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ImportErrors([CellError("", None, None, _("Berkas terlalu besar (maksimal %(mb)d MB).") % {"mb": max_bytes // (1024 * 1024)})])
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ImportErrors([CellError("", None, None, _("Berkas bukan buku kerja Excel (.xlsx)."))])
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED_BYTES:
+            raise ImportErrors([CellError("", None, None, _("Isi berkas terlalu besar setelah diekstrak; berkas ditolak."))])
+        if "[Content_Types].xml" not in zf.namelist():
+            raise ImportErrors([CellError("", None, None, _("Berkas bukan buku kerja Excel (.xlsx)."))])
+    try:
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many types for corrupt archives
+        raise ImportErrors([CellError("", None, None, _("Buku kerja rusak atau tidak dapat dibaca."))]) from None
+
+
+def read_sheet(
+    wb: Any, sheet: str, columns: Sequence[str], errors: ImportErrors, *, required: bool = True
+) -> list[tuple[int, dict[str, Any]]]:
+    """Rows of a sheet as (spreadsheet row number, {column: value}); header must match."""
+    if sheet not in wb.sheetnames:
+        if required:
+            errors.add(sheet, None, None, _("Lembar tidak ditemukan."))
+        return []
+    rows = wb[sheet].iter_rows(values_only=True)
+    header = next(rows, None)
+    names = [str(h).strip() if h is not None else "" for h in (header or ())]
+    missing = [c for c in columns if c not in names]
+    if missing:
+        for c in missing:
+            errors.add(sheet, 1, c, _("Kolom wajib tidak ada (judul kolom diubah atau dihapus?)."))
+        return []
+    index = {c: names.index(c) for c in columns}
+    out = []
+    for n, row in enumerate(rows, start=2):
+        if row is None or all(v is None or str(v).strip() == "" for v in row):
+            continue
+        values = {c: (row[i] if i < len(row) else None) for c, i in index.items()}
+        for c, v in values.items():
+            if isinstance(v, str) and v.startswith("="):
+                errors.add(sheet, n, c, _("Sel berisi rumus; isikan nilai, bukan rumus."))
+                values[c] = None
+        out.append((n, values))
+    return out
+
+
+_ID_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+(,\d+)?$")
+
+
+def parse_decimal(value: Any) -> Decimal:
+    """A number written either way: 85,5 / 1.234,5 (Indonesian) or 85.5; '85%' → 85."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value))
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+    text = text.removesuffix("%")
+    if _ID_NUMBER.match(text):
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(value) from None
+    if not number.is_finite():
+        raise ValueError(value)
+    return number
+
+
+def text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def neutralise(value: Any) -> Any:
+    """Formula-injection guard for exported cells."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def build_workbook(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
+                   instructions: Sequence[str] = ()) -> bytes:
+    import openpyxl
+    from openpyxl.styles import Font
+
+    wb = openpyxl.Workbook()
+    first = wb.active
+    if instructions:
+        first.title = _("Petunjuk")[:31]
+        for line in instructions:
+            first.append([neutralise(line)])
+        first.column_dimensions["A"].width = 110
+    else:
+        wb.remove(first)
+    for title, header, rows in sheets:
+        ws = wb.create_sheet(title[:31])
+        ws.append(list(header))
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            ws.append([neutralise(v) for v in row])
+        for i, name in enumerate(header, start=1):
+            ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width = max(14, len(name) + 4)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,710 @@
+"""Vectorised (numpy) scoring engine for bulk work: no Python loops over rows.
+
+Layout: every (pemda, agency, indicator) is a group ``g``, every distinct year an index ``y``;
+a *series* is ``s = g * Y + y`` and its cells are columns 0 (annual row) and 1..4 (quarters).
+All per-cell quantities are (S, 5) or (S, 4) matrices. The rules are those of
+``formulas.py`` (the scalar twin) and docs/scoring.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .formulas import deadline
+from .model import (
+    AMBITION_ORDER,
+    FLAG_BIT,
+    Aggregation,
+    Ambition,
+    Flag,
+    LowerFormula,
+    Observation,
+    PolarityKind,
+    ScoringConfig,
+)
+
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+BoolA = npt.NDArray[np.bool_]
+AnyA = npt.NDArray[Any]
+
+_B = {f: np.int32(v) for f, v in FLAG_BIT.items()}
+_AMB = {a: i for i, a in enumerate(AMBITION_ORDER)}
+_SUM, _LAST, _MEAN, _MAX = (int(a) for a in Aggregation)
+_HI, _LO, _RG = (int(k) for k in PolarityKind)
+
+
+class DuplicateRowError(ValueError):
+    def __init__(self, rows: Sequence[int]) -> None:
+        super().__init__(f"duplicate (pemda, agency, indicator, year, quarter) rows: {rows}")
+        self.rows = list(rows)
+
+
+@dataclass
+class Columns:
+    """Columnar input. Codes are small non-negative ints; labels map code -> text.
+
+    ``quarter`` 0 is an annual row; ``target``/``realisation`` NaN is missing;
+    ``evidence`` -1 is unknown; ``weight`` NaN falls back to config.weights / 1.
+    Agency codes must sort like the agency labels (ties are displayed by agency code).
+    """
+
+    pemda: I64
+    agency: I64
+    indicator: I64
+    year: I64
+    quarter: I64
+    target: F64
+    realisation: F64
+    polarity: I64
+    low: F64
+    high: F64
+    aggregation: I64
+    verified: BoolA
+    evidence: I64
+    weight: F64
+    pemda_labels: Sequence[str] = ()
+    agency_labels: Sequence[str] = ()
+    indicator_labels: Sequence[str] = ()
+    units: Sequence[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return int(self.year.shape[0])
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[Observation]) -> Columns:
+        """Factorise plain rows (one Python pass; label codes sorted so ties order by code)."""
+        pem_l = sorted({r.pemda for r in rows})
+        ag_l = sorted({r.agency for r in rows})
+        ind_l = sorted({r.indicator for r in rows})
+        pm = {v: i for i, v in enumerate(pem_l)}
+        am = {v: i for i, v in enumerate(ag_l)}
+        im = {v: i for i, v in enumerate(ind_l)}
+        nan = float("nan")
+
+        def arr(vals: list[Any], dt: Any) -> AnyA:
+            return np.array(vals, dtype=dt)
+
+        return cls(
+            pemda=arr([pm[r.pemda] for r in rows], np.int64),
+            agency=arr([am[r.agency] for r in rows], np.int64),
+            indicator=arr([im[r.indicator] for r in rows], np.int64),
+            year=arr([r.year for r in rows], np.int64),
+            quarter=arr([r.quarter or 0 for r in rows], np.int64),
+            target=arr([nan if r.target is None else r.target for r in rows], np.float64),
+            realisation=arr(
+                [nan if r.realisation is None else r.realisation for r in rows], np.float64
+            ),
+            polarity=arr([int(r.polarity.kind) for r in rows], np.int64),
+            low=arr([nan if r.polarity.low is None else r.polarity.low for r in rows], np.float64),
+            high=arr(
+                [nan if r.polarity.high is None else r.polarity.high for r in rows], np.float64
+            ),
+            aggregation=arr([int(r.aggregation) for r in rows], np.int64),
+            verified=arr([r.verified for r in rows], np.bool_),
+            evidence=arr([-1 if r.evidence_count is None else r.evidence_count for r in rows],
+                         np.int64),
+            weight=arr([nan if r.weight is None else r.weight for r in rows], np.float64),
+            pemda_labels=pem_l,
+            agency_labels=ag_l,
+            indicator_labels=ind_l,
+            units=[r.unit for r in rows],
+        )
+
+
+@dataclass
+class BulkResult:
+    """Columnar output. Row arrays follow input order; series arrays are (S,) / (S, 5)."""
+
+    # per input row
+    achievement: F64
+    category: I64  # index into CATEGORY_CODES, -1 none
+    ytd_target: F64
+    ytd_realisation: F64
+    ytd_achievement: F64
+    ytd_category: I64
+    flags: I64  # bit mask, see model.FLAG_BIT
+    row_series: I64
+    # per agency entry (pemda, agency, year, period); period 0 = annual, 1..4 quarters
+    entry_pemda: I64
+    entry_agency: I64
+    entry_year: I64
+    entry_period: I64
+    entry_score: F64
+    entry_category: I64
+    entry_rank: I64  # 0 = unranked
+    entry_completeness: F64
+    # per series s = g * Y + y (all arrays (S,) unless noted)
+    series_exists: BoolA
+    series_pemda: I64
+    series_agency: I64
+    series_indicator: I64
+    series_year: I64
+    series_weight: F64  # effective weight (after ambition factor)
+    agency_value: F64  # (S, 5) capped value used in the agency score (0 when not reported)
+    agency_raw: F64  # (S, 5) raw value before cap
+    agency_status: I64  # (S, 5): 0 not in entry, 1 included, 2 not_reported, 3 pending, 4 excl.
+    forecast_quarter: I64  # 0 = no forecast
+    forecast_point: F64
+    forecast_low: F64
+    forecast_high: F64
+    forecast_ach: F64
+    forecast_ach_low: F64
+    forecast_ach_high: F64
+    forecast_status: I64  # index into FORECAST_ORDER, -1 none
+    annual_target: F64
+    last_value: F64
+    trend_value: F64
+    ambition_ratio: F64
+    ambition: I64  # index into AMBITION_ORDER
+
+
+def _factorize(key: I64) -> tuple[I64, I64]:
+    """(codes, uniques) for non-negative int keys; dense O(n) map when the range is small."""
+    if key.size == 0:
+        return key.astype(np.int64), key.astype(np.int64)
+    kmax = int(key.max())
+    if kmax < 8 * key.size + 1024:
+        present = np.zeros(kmax + 1, dtype=np.bool_)
+        present[key] = True
+        idmap = np.cumsum(present) - 1
+        return idmap[key].astype(np.int64), np.flatnonzero(present).astype(np.int64)
+    uniq, inv = np.unique(key, return_inverse=True)
+    return inv.astype(np.int64), uniq.astype(np.int64)
+
+
+def achievement_array(
+    t: F64,
+    r: F64,
+    kind: AnyA,
+    low: F64,
+    high: F64,
+    lower_formula: LowerFormula = LowerFormula.DEFAULT,
+    inverse_ceiling: float = 1000.0,
+) -> tuple[F64, I64]:
+    """Vectorised ``formulas.achievement``: (values with NaN for none, flag bits)."""
+    t, r, kind, low, high = np.broadcast_arrays(t, r, kind, low, high)
+    out = np.full(r.shape, np.nan)
+    bits = np.zeros(r.shape, dtype=np.int64)
+    rp = ~np.isnan(r)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # range
+        rg = rp & (kind == _RG)
+        lo = np.where(np.isnan(low), 0.0, low)
+        hi = np.where(np.isnan(high), lo, high)
+        neg = rg & (lo < 0)
+        bits[neg] |= _B[Flag.NEGATIVE_TARGET]
+        ok = rg & ~neg
+        below = ok & (r < lo)
+        inside = ok & (r >= lo) & (r <= hi)
+        above = ok & (r > hi)
+        out[inside] = 100.0
+        v = r / lo * 100.0
+        out[below] = v[below]
+        v2 = (2.0 - r / hi) * 100.0
+        out[above] = v2[above]
+        zero_side = (below & (lo == 0)) | (above & (hi == 0))
+        out[zero_side] = -1.0  # forces the floor below
+        # target-based polarities
+        tb = rp & (kind != _RG)
+        tn = tb & np.isnan(t)
+        bits[tn] |= _B[Flag.NO_TARGET]
+        tneg = tb & (t < 0)
+        bits[tneg] |= _B[Flag.NEGATIVE_TARGET]
+        tok = tb & (t >= 0)
+        hi_k = tok & (kind == _HI)
+        tz = tok & (t == 0)
+        bits[tz] |= _B[Flag.TARGET_ZERO]
+        h = hi_k & (t != 0)
+        out[h] = (r / t * 100.0)[h]
+        lw = tok & (kind == _LO)
+        lz = lw & (t == 0)
+        out[lz] = np.where(r <= 0, 100.0, 0.0)[lz]
+        lp = lw & (t > 0)
+        if lower_formula is LowerFormula.INVERSE:
+            iv = np.minimum(t / r * 100.0, inverse_ceiling)
+            iv = np.where(r <= 0, inverse_ceiling, iv)
+            out[lp] = iv[lp]
+        else:
+            out[lp] = ((2.0 - r / t) * 100.0)[lp]
+        floor = (out < 0) & ~lz
+        out[floor] = 0.0
+        bits[floor] |= _B[Flag.FLOORED]
+    return out, bits
+
+
+def target_usable_array(t: F64, kind: AnyA, low: F64) -> BoolA:
+    lo = np.where(np.isnan(low), 0.0, low)
+    with np.errstate(invalid="ignore"):
+        res: BoolA = np.where(
+            kind == _RG, lo >= 0, (t >= 0) & ~((kind == _HI) & (t == 0))
+        )
+    return res
+
+
+def category_array(v: F64, thresholds: Sequence[float]) -> I64:
+    """Index into CATEGORY_CODES (-1 for NaN)."""
+    cat = np.full(v.shape, len(thresholds), dtype=np.int64)
+    with np.errstate(invalid="ignore"):
+        for i in range(len(thresholds) - 1, -1, -1):
+            cat[v >= thresholds[i]] = i
+    cat[np.isnan(v)] = -1
+    return cat
+
+
+def ytd_matrix(m: F64, agg: I64) -> tuple[F64, I64]:
+    """YTD over quarter columns (S, 4) by aggregation code; also the present-count."""
+    present = ~np.isnan(m)
+    cnt = np.cumsum(present, axis=1)
+    s = np.cumsum(np.where(present, m, 0.0), axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sum_ = np.where(cnt > 0, s, np.nan)
+        mean_ = np.where(cnt > 0, s / cnt, np.nan)
+    max_ = np.fmax.accumulate(m, axis=1)
+    idx = np.maximum.accumulate(np.where(present, np.arange(4), -1), axis=1)
+    last = np.take_along_axis(m, np.clip(idx, 0, 3), axis=1)
+    last = np.where(idx >= 0, last, np.nan)
+    a = agg[:, None]
+    out = np.where(a == _SUM, sum_, np.where(a == _LAST, last, np.where(a == _MEAN, mean_, max_)))
+    return out, cnt.astype(np.int64)
+
+
+def _nanmedian_rows(x: F64) -> tuple[F64, I64]:
+    """Row-wise median ignoring NaN (mean of the two middle values), and the count."""
+    n = np.sum(~np.isnan(x), axis=1)
+    s = np.sort(x, axis=1)  # NaN last
+    i1 = np.clip((n - 1) // 2, 0, None)[:, None]
+    i2 = np.clip(n // 2, 0, x.shape[1] - 1)[:, None]
+    med = (np.take_along_axis(s, i1, 1) + np.take_along_axis(s, i2, 1))[:, 0] / 2
+    med[n == 0] = np.nan
+    return med, n.astype(np.int64)
+
+
+def robust_z_rows(x: F64) -> tuple[F64, I64]:
+    """Row-wise twin of ``formulas.robust_z`` (NaN cells ignored, their z NaN)."""
+    med, n = _nanmedian_rows(x)
+    dev = np.abs(x - med[:, None])
+    mad, _ = _nanmedian_rows(dev)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_ad = np.where(n > 0, np.nansum(np.sort(dev, axis=1), axis=1) / n, np.nan)
+        z_mad = 0.6745 * (x - med[:, None]) / mad[:, None]
+        z_mean = (x - med[:, None]) / (1.253314 * mean_ad[:, None])
+    z = np.where((mad > 0)[:, None], z_mad, np.where((mean_ad > 0)[:, None], z_mean, 0.0))
+    z = np.where(np.isnan(x), np.nan, z)
+    return z, n
+
+
+def _shift_cumsum(a: F64) -> F64:
+    """Exclusive prefix sums along axis 1 (sum over earlier columns), sequential order."""
+    c = np.cumsum(a, axis=1)
+    out = np.zeros_like(c)
+    out[:, 1:] = c[:, :-1]
+    return out
+
+
+def _past_table(years: I64, config: ScoringConfig) -> BoolA:
+    """(Y, 5): whether the reporting deadline of (year, column) has passed at ``as_of``."""
+    out = np.ones((len(years), 5), dtype=np.bool_)
+    if config.as_of is None:
+        return out
+    as_of: date = config.as_of
+    for i, yr in enumerate(years.tolist()):
+        for c in range(5):
+            out[i, c] = as_of > deadline(int(yr), c or None, config.deadline_days)
+    return out
+
+
+def score_columns(
+    c: Columns,
+    config: ScoringConfig | None = None,
+    *,
+    weights: Mapping[str, float] | None = None,
+) -> BulkResult:
+    """Score every row, series and agency entry of ``c`` (all years at once)."""
+    cfg = config or ScoringConfig()
+    th = cfg.thresholds
+    n = len(c)
+    # ---- groups, years, series --------------------------------------------------------
+    n_ind = int(c.indicator.max()) + 1 if n else 1
+    n_ag = int(c.agency.max()) + 1 if n else 1
+    pa_key = c.pemda * n_ag + c.agency
+    gkey = pa_key * n_ind + c.indicator
+    g, ug = _factorize(gkey)
+    y, uy = _factorize(c.year - (int(c.year.min()) if n else 0))
+    uy = uy + (int(c.year.min()) if n else 0)
+    n_g, n_y = len(ug), max(len(uy), 1)
+    n_s = n_g * n_y
+    s_row = g * n_y + y
+    cell = s_row * 5 + c.quarter
+    counts = np.bincount(cell, minlength=n_s * 5)
+    if n and counts.max() > 1:
+        dup = np.flatnonzero(counts[cell] > 1)
+        raise DuplicateRowError(dup.tolist())
+    # ---- cube ---------------------------------------------------------------------------
+    R = np.full(n_s * 5, np.nan)
+    R[cell] = c.realisation
+    R = R.reshape(n_s, 5)
+    T = np.full(n_s * 5, np.nan)
+    T[cell] = c.target
+    T = T.reshape(n_s, 5)
+    exists = np.zeros(n_s * 5, dtype=np.bool_)
+    exists[cell] = True
+    exists = exists.reshape(n_s, 5)
+    V = np.zeros(n_s * 5, dtype=np.bool_)
+    V[cell] = c.verified
+    V = V.reshape(n_s, 5)
+    kind = np.zeros(n_s, dtype=np.int64)
+    kind[s_row] = c.polarity
+    low = np.full(n_s, np.nan)
+    low[s_row] = c.low
+    high = np.full(n_s, np.nan)
+    high[s_row] = c.high
+    agg = np.zeros(n_s, dtype=np.int64)
+    agg[s_row] = c.aggregation
+    # weights: row weight, else config/override mapping by indicator label, else 1
+    wmap = dict(cfg.weights)
+    if weights is not None:
+        wmap.update(weights)
+    ind_w = np.ones(n_ind)
+    if wmap and c.indicator_labels:
+        for i, lab in enumerate(c.indicator_labels):
+            if lab in wmap:
+                ind_w[i] = float(wmap[lab])
+    row_w = np.where(np.isnan(c.weight), ind_w[c.indicator], c.weight)
+    w = np.ones(n_s)
+    w[s_row] = row_w
+    series_exists = exists.any(axis=1)
+    has_q = exists[:, 1:].any(axis=1)
+    Rq = R[:, 1:]
+    Tq = T[:, 1:]
+    has_qt = (~np.isnan(Tq)).any(axis=1)
+    A = T[:, 0]
+    qn = np.arange(1, 5, dtype=np.float64)
+    ksum = (agg == _SUM)[:, None]
+    # ---- YTD ---------------------------------------------------------------------------
+    YR, cntR = ytd_matrix(Rq, agg)
+    YTq, _ = ytd_matrix(Tq, agg)
+    derived = np.where(ksum, A[:, None] * qn / 4.0, A[:, None])
+    YT = np.where(has_qt[:, None], YTq, derived)
+    k2 = kind[:, None]
+    lo2 = low[:, None]
+    hi2 = high[:, None]
+    lf, ic = cfg.lower_formula, cfg.inverse_ceiling
+    YA, YAb = achievement_array(YT, YR, k2, lo2, hi2, lf, ic)
+    # own (per-cell) achievements
+    q_own_t = np.where(np.isnan(Tq) & ~has_qt[:, None],
+                       np.where(ksum, A[:, None] / 4.0, A[:, None]), Tq)
+    QA, QAb = achievement_array(q_own_t, Rq, k2, lo2, hi2, lf, ic)
+    AA, AAb = achievement_array(A, R[:, 0], kind, low, high, lf, ic)
+    # ---- deadlines ---------------------------------------------------------------------
+    past = _past_table(uy, cfg)
+    s_y = np.tile(np.arange(n_y), n_g)
+    PD = past[s_y]  # (S, 5)
+    # ---- history: annual values, last value, trend, ambition ------------------------------
+    AR = np.where(has_q, YR[:, 3], R[:, 0])
+    # annual target: the annual row's target, else the YTD target after Q4 when it covers
+    # the whole year (all four quarterly targets, or none and derived from an annual row)
+    all_qt = (~np.isnan(Tq)).all(axis=1)
+    ann_t = np.where(~np.isnan(A), A, np.where(has_q & (all_qt | ~has_qt), YT[:, 3], np.nan))
+    AR2 = AR.reshape(n_g, n_y)
+    valid = ~np.isnan(AR2)
+    idx = np.where(valid, np.arange(n_y), -1)
+    ff = np.maximum.accumulate(idx, axis=1)
+    prev = np.full_like(ff, -1)
+    prev[:, 1:] = ff[:, :-1]
+    last_v = np.where(prev >= 0, np.take_along_axis(AR2, np.clip(prev, 0, None), 1), np.nan)
+    xs = np.broadcast_to(uy.astype(np.float64), AR2.shape)
+    yv = np.where(valid, AR2, 0.0)
+    xv = np.where(valid, xs, 0.0)
+    pn = _shift_cumsum(valid.astype(np.float64))
+    psx = _shift_cumsum(xv)
+    psy = _shift_cumsum(yv)
+    psxy = _shift_cumsum(xv * yv)
+    psxx = _shift_cumsum(xv * xv)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        den = pn * psxx - psx * psx
+        fit_ok = (pn >= 2) & (den > 0)
+        slope = (pn * psxy - psx * psy) / den
+        icpt = (psy - slope * psx) / pn
+        trend = np.where(fit_ok, icpt + slope * xs, np.nan)
+    last_v = last_v.reshape(n_s)
+    trend = trend.reshape(n_s)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        is_lo = kind == _LO
+        worse_last = np.where(is_lo, ann_t > last_v, ann_t < last_v)
+        worse_trend = np.where(is_lo, ann_t > trend, ann_t < trend)
+        ratio = np.where(
+            is_lo,
+            np.where(ann_t > 0, last_v / ann_t, np.nan),
+            np.where(last_v > 0, ann_t / last_v, np.nan),
+        )
+    ratio = np.where(np.isnan(last_v) | np.isnan(ann_t) | (kind == _RG), np.nan, ratio)
+    amb = np.full(n_s, _AMB[Ambition.AMBITIOUS], dtype=np.int64)
+    amb[worse_trend & ~np.isnan(trend)] = _AMB[Ambition.MODEST]
+    amb[worse_last] = _AMB[Ambition.NOT_AMBITIOUS]
+    amb[np.isnan(last_v) | np.isnan(ann_t)] = _AMB[Ambition.UNKNOWN]
+    amb[kind == _RG] = _AMB[Ambition.NOT_APPLICABLE]
+    not_amb = amb == _AMB[Ambition.NOT_AMBITIOUS]
+    # ---- red flags on cells --------------------------------------------------------------
+    thr = cfg.outlier_z
+    zq, nq = robust_z_rows(Rq.reshape(n_g, n_y * 4))
+    out_q = (np.abs(zq) > thr) & (nq >= cfg.outlier_min_points)[:, None]
+    out_q = out_q.reshape(n_s, 4)
+    ann_vals = np.where(has_q, np.nan, R[:, 0]).reshape(n_g, n_y)
+    za, na = robust_z_rows(ann_vals)
+    out_a = ((np.abs(za) > thr) & (na >= cfg.outlier_min_points)[:, None]).reshape(n_s)
+    same = [(Rq[:, i] == Rq[:, i + 1]) & (Rq[:, i] != 0) for i in range(3)]
+    run123 = same[0] & same[1]
+    run234 = same[1] & same[2]
+    all4 = run123 & same[2]
+    is_sum = agg == _SUM
+    copied = np.zeros((n_s, 4), dtype=np.bool_)
+    copied[:, :3] |= (run123 & is_sum)[:, None]
+    copied[:, 1:] |= (run234 & is_sum)[:, None]
+    copied |= all4[:, None]
+    # ---- agency values per (series, period) -------------------------------------------
+    capv = np.inf if cfg.cap is None else float(cfg.cap)
+    kq = np.repeat(kind[:, None], 4, 1)
+    tu_q = target_usable_array(YT, kq, np.repeat(low[:, None], 4, 1))
+    rp_q = ~np.isnan(Rq)
+    tu_a = target_usable_array(A, kind, low)
+    rp_a = ~np.isnan(R[:, 0])
+    val = np.zeros((n_s, 5))
+    raw = np.zeros((n_s, 5))
+    in_entry = np.zeros((n_s, 5), dtype=np.bool_)
+    rp_m = np.zeros((n_s, 5), dtype=np.bool_)
+    tu_m = np.zeros((n_s, 5), dtype=np.bool_)
+    pd_m = np.zeros((n_s, 5), dtype=np.bool_)
+    ver_m = np.zeros((n_s, 5), dtype=np.bool_)
+    in_entry[:, 1:] = has_q[:, None]
+    rp_m[:, 1:] = rp_q
+    tu_m[:, 1:] = tu_q
+    pd_m[:, 1:] = PD[:, 1:]
+    ver_m[:, 1:] = V[:, 1:]
+    raw[:, 1:] = np.where(rp_q, YA, 0.0)
+    in_entry[:, 0] = series_exists
+    rp_m[:, 0] = np.where(has_q, rp_q[:, 3], rp_a)
+    tu_m[:, 0] = np.where(has_q, tu_q[:, 3], tu_a)
+    pd_m[:, 0] = np.where(has_q, PD[:, 4], PD[:, 0])
+    ver_m[:, 0] = np.where(has_q, V[:, 4], V[:, 0])
+    raw[:, 0] = np.where(rp_m[:, 0], np.where(has_q, YA[:, 3], AA), 0.0)
+    raw = np.where(np.isnan(raw), 0.0, raw)
+    val = np.minimum(raw, capv)
+    included = in_entry & tu_m & (rp_m | pd_m)
+    status = np.zeros((n_s, 5), dtype=np.int64)
+    status[in_entry] = 4
+    status[included & rp_m] = 1
+    status[included & ~rp_m] = 2
+    status[in_entry & tu_m & ~rp_m & ~pd_m] = 3
+    w_eff = np.where(not_amb, w * cfg.sandbag_weight, w) if cfg.ambition_factor else w
+    comp = in_entry & rp_m & ver_m
+    # ---- agency entries -----------------------------------------------------------------
+    g_pa = np.zeros(n_g, dtype=np.int64)
+    g_pa[g] = pa_key
+    a_of_g, ua = _factorize(g_pa)
+    n_a = len(ua)
+    ay_s = (a_of_g[:, None] * n_y + np.arange(n_y)[None, :]).reshape(n_s)
+    e_idx = (ay_s[:, None] * 5 + np.arange(5)[None, :]).ravel()
+    n_e = n_a * n_y * 5
+    wv = (w_eff[:, None] * val * included).ravel()
+    wd = (np.broadcast_to(w_eff[:, None], (n_s, 5)) * included).ravel()
+    num = np.bincount(e_idx, weights=wv, minlength=n_e)
+    dnm = np.bincount(e_idx, weights=wd, minlength=n_e)
+    cin = np.bincount(e_idx, weights=in_entry.ravel().astype(np.float64), minlength=n_e)
+    cver = np.bincount(e_idx, weights=comp.ravel().astype(np.float64), minlength=n_e)
+    row_a = a_of_g[g]
+    present_e = np.zeros(n_e, dtype=np.bool_)
+    present_e[(row_a * n_y + y) * 5 + c.quarter] = True
+    eids = np.flatnonzero(present_e)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(dnm[eids] > 0, num[eids] / dnm[eids], np.nan)
+        completeness = np.where(cin[eids] > 0, cver[eids] / cin[eids], 0.0)
+    e_a = eids // (n_y * 5)
+    e_y = (eids // 5) % n_y
+    e_p = eids % 5
+    e_pa = ua[e_a]
+    e_pem = e_pa // n_ag
+    e_ag = e_pa % n_ag
+    # ranks within (pemda, year, period), "min" method on rounded scores
+    rank = np.zeros(len(eids), dtype=np.int64)
+    scored = ~np.isnan(score)
+    if scored.any():
+        si = np.flatnonzero(scored)
+        rs = np.round(score[si], cfg.rank_decimals)
+        grp = (e_pem[si] * n_y + e_y[si]) * 5 + e_p[si]
+        order = np.lexsort((-rs, grp))
+        rs_o, grp_o = rs[order], grp[order]
+        pos = np.arange(len(order))
+        new_g = np.ones(len(order), dtype=np.bool_)
+        new_g[1:] = grp_o[1:] != grp_o[:-1]
+        new_b = new_g.copy()
+        new_b[1:] |= rs_o[1:] != rs_o[:-1]
+        g_start = np.maximum.accumulate(np.where(new_g, pos, 0))
+        b_start = np.maximum.accumulate(np.where(new_b, pos, 0))
+        rk = np.empty(len(order), dtype=np.int64)
+        rk[order] = b_start - g_start + 1
+        rank[si] = rk
+    # ---- row outputs --------------------------------------------------------------------
+    qi = c.quarter
+    is_q = qi > 0
+    qc = np.clip(qi - 1, 0, 3)
+    sr = s_row
+    hq = has_q[sr]
+    ach = np.where(is_q, QA[sr, qc], AA[sr])
+    own_bits = np.where(is_q, QAb[sr, qc], AAb[sr])
+    ann_ytd = hq & ~is_q
+    ycol = np.where(is_q, qc, 3)
+    ytd_t = np.where(is_q | ann_ytd, YT[sr, ycol], c.target)
+    ytd_r = np.where(is_q | ann_ytd, YR[sr, ycol], c.realisation)
+    ytd_a = np.where(is_q | ann_ytd, YA[sr, ycol], AA[sr])
+    ytd_bits = np.where(is_q | ann_ytd, YAb[sr, ycol], 0)
+    flags = own_bits | ytd_bits
+    r_missing = np.isnan(c.realisation)
+    miss_counts = r_missing & ~ann_ytd
+    past_row = PD[sr, qi]
+    flags = flags | np.where(miss_counts & past_row, _B[Flag.NOT_REPORTED], 0)
+    flags = flags | np.where(miss_counts & ~past_row, _B[Flag.PENDING], 0)
+    mq = is_sum[sr] & (is_q | ann_ytd) & (cntR[sr, ycol] < ycol + 1)
+    flags = flags | np.where(mq, _B[Flag.MISSING_QUARTER], 0)
+    with np.errstate(invalid="ignore"):
+        tl = (ach > cfg.target_too_low) | (ytd_a > cfg.target_too_low)
+    flags = flags | np.where(tl, _B[Flag.TARGET_TOO_LOW], 0)
+    outl = np.where(is_q, out_q[sr, qc], out_a[sr] & ~hq)
+    flags = flags | np.where(outl, _B[Flag.OUTLIER], 0)
+    flags = flags | np.where(is_q & copied[sr, qc], _B[Flag.COPIED_VALUES], 0)
+    ne = ~r_missing & (c.evidence == 0)
+    flags = flags | np.where(ne, _B[Flag.NO_EVIDENCE], 0)
+    flags = flags | np.where(not_amb[sr], _B[Flag.TARGET_BELOW_LAST_YEAR], 0)
+    # ---- forecast -------------------------------------------------------------------------
+    fq, fp, flo, fhi = _forecast(Rq, YR, agg, has_q, n_g, n_y)
+    fa, _ = achievement_array(ann_t, fp, kind, low, high, lf, ic)
+    fal, _ = achievement_array(ann_t, flo, kind, low, high, lf, ic)
+    fah, _ = achievement_array(ann_t, fhi, kind, low, high, lf, ic)
+    fa_lo = np.fmin(fal, fah)
+    fa_hi = np.fmax(fal, fah)
+    fst = np.full(n_s, -1, dtype=np.int64)
+    with np.errstate(invalid="ignore"):
+        ok = ~np.isnan(fa) & ~np.isnan(fa_hi)
+        fst[ok] = 2
+        fst[ok & ((fa >= cfg.forecast_at_risk) | (fa_hi >= cfg.forecast_on_track))] = 1
+        fst[ok & (fa >= cfg.forecast_on_track)] = 0
+    s_g = np.repeat(np.arange(n_g), n_y)
+    s_pa = ug[s_g] // n_ind
+    return BulkResult(
+        achievement=ach,
+        category=category_array(ach, th),
+        ytd_target=ytd_t,
+        ytd_realisation=ytd_r,
+        ytd_achievement=ytd_a,
+        ytd_category=category_array(ytd_a, th),
+        flags=flags.astype(np.int64),
+        row_series=sr,
+        entry_pemda=e_pem,
+        entry_agency=e_ag,
+        entry_year=uy[e_y] if len(uy) else e_y,
+        entry_period=e_p,
+        entry_score=score,
+        entry_category=category_array(score, th),
+        entry_rank=rank,
+        entry_completeness=completeness,
+        series_exists=series_exists,
+        series_pemda=s_pa // n_ag,
+        series_agency=s_pa % n_ag,
+        series_indicator=ug[s_g] % n_ind,
+        series_year=uy[s_y] if len(uy) else s_y,
+        series_weight=w_eff,
+        agency_value=val,
+        agency_raw=raw,
+        agency_status=status,
+        forecast_quarter=fq,
+        forecast_point=fp,
+        forecast_low=flo,
+        forecast_high=fhi,
+        forecast_ach=fa,
+        forecast_ach_low=fa_lo,
+        forecast_ach_high=fa_hi,
+        forecast_status=fst,
+        annual_target=ann_t,
+        last_value=last_v,
+        trend_value=trend,
+        ambition_ratio=ratio,
+        ambition=amb,
+    )
+
+
+def _forecast(
+    Rq: F64, YR: F64, agg: I64, has_q: BoolA, n_g: int, n_y: int
+) -> tuple[I64, F64, F64, F64]:
+    """Twin of ``formulas.forecast_year_end`` at each series' last reported quarter."""
+    n_s = Rq.shape[0]
+    present = ~np.isnan(Rq)
+    idx = np.where(present, np.arange(1, 5), 0)
+    k = np.where(has_q, idx.max(axis=1), 0)  # as-of quarter
+    qn = np.arange(1, 5, dtype=np.float64)
+    pf = present.astype(np.float64)
+    x = np.where(present, Rq, 0.0)
+    n = np.cumsum(pf, axis=1)
+    sx = np.cumsum(pf * qn, axis=1)
+    sy = np.cumsum(x, axis=1)
+    sxy = np.cumsum(qn * x, axis=1)
+    sxx = np.cumsum(pf * qn * qn, axis=1)
+    # seasonal shares (sum indicators): mean over earlier complete years of C_q / C_4
+    c4 = YR[:, 3]
+    complete = present.all(axis=1) & (agg == _SUM) & (c4 > 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(complete[:, None], YR / c4[:, None], 0.0)
+    share3 = share.reshape(n_g, n_y, 4)
+    cnt3 = complete.astype(np.float64).reshape(n_g, n_y)
+    csum = np.zeros_like(share3)
+    csum[:, 1:, :] = np.cumsum(share3, axis=1)[:, :-1, :]
+    ccnt = np.zeros_like(cnt3)
+    ccnt[:, 1:] = np.cumsum(cnt3, axis=1)[:, :-1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mshare = (csum / ccnt[:, :, None]).reshape(n_s, 4)
+    have_share = (ccnt.reshape(n_s) > 0)[:, None] & (mshare > 0)
+    point = np.full((n_s, 4), np.nan)
+    lowv = np.full((n_s, 4), np.nan)
+    highv = np.full((n_s, 4), np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for q in range(1, 5):
+            j = q - 1
+            cur = YR[:, j]
+            nn, a_sx, a_sy, a_sxy, a_sxx = n[:, j], sx[:, j], sy[:, j], sxy[:, j], sxx[:, j]
+            if q == 4:
+                point[:, j] = cur
+                lowv[:, j] = cur
+                highv[:, j] = cur
+                continue
+            den = nn * a_sxx - a_sx * a_sx
+            fit = (nn >= 2) & (den > 0)
+            b = np.where(fit, (nn * a_sxy - a_sx * a_sy) / den, 0.0)
+            a = np.where(fit, (a_sy - b * a_sx) / nn, a_sy / nn)
+            rest_sum = np.zeros(n_s)
+            rest_max = cur.copy()
+            for jj in range(q + 1, 5):
+                rv = a + b * float(jj)
+                rest_sum = rest_sum + rv
+                rest_max = np.fmax(rest_max, rv)
+            p_sum = np.where(have_share[:, j], cur / mshare[:, j], cur + (4 - q) * (cur / nn))
+            alt_sum = cur + rest_sum
+            p_last = a + b * 4.0
+            p_mean = (a_sy + rest_sum) / (nn + (4 - q))
+            p_max = rest_max
+            ag = agg
+            p = np.where(ag == _SUM, p_sum,
+                         np.where(ag == _LAST, p_last, np.where(ag == _MEAN, p_mean, p_max)))
+            alt = np.where(ag == _SUM, alt_sum, cur)
+            point[:, j] = p
+            lowv[:, j] = np.minimum(p, alt)
+            highv[:, j] = np.maximum(p, alt)
+    kk = np.clip(k - 1, 0, 3)[:, None]
+    fp = np.where(k > 0, np.take_along_axis(point, kk, 1)[:, 0], np.nan)
+    fl = np.where(k > 0, np.take_along_axis(lowv, kk, 1)[:, 0], np.nan)
+    fh = np.where(k > 0, np.take_along_axis(highv, kk, 1)[:, 0], np.nan)
+    return k.astype(np.int64), fp, fl, fh
