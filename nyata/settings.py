@@ -113,6 +113,13 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "nyata.core",
+    "nyata.planning",
+    "nyata.agreements",
+    "nyata.reporting",
+    "nyata.dashboard",
+    "nyata.projects",
+    "nyata.products",
+    "nyata.portal",
 ]
 
 MIDDLEWARE = [
@@ -241,6 +248,8 @@ FORMAT_MODULE_PATH = ["nyata.formats"]
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("NYATA_STATIC_ROOT", str(DATA_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root
 MEDIA_ROOT = Path(env_str("NYATA_MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media-not-served/"  # uploaded files are only served through permission-checked views
 STORAGES = {

@@ -19,6 +19,24 @@ api = NinjaAPI(
 )
 
 
+def _mount_app_routers() -> None:
+    from nyata.agreements.api import router as agreements
+    from nyata.dashboard.api import router as dashboard
+    from nyata.planning.api import router as planning
+    from nyata.portal.api import router as portal
+    from nyata.products.api import router as products
+    from nyata.projects.api import router as projects
+    from nyata.reporting.api import router as reporting
+
+    api.add_router("/planning", planning)
+    api.add_router("/agreements", agreements)
+    api.add_router("/reporting", reporting)
+    api.add_router("/dashboard", dashboard)
+    api.add_router("/projects", projects)
+    api.add_router("/products", products)
+    api.add_router("/portal", portal)
+
+
 class ErrorOut(Schema):
     detail: str
 
@@ -60,3 +78,6 @@ def agency_list(request: HttpRequest) -> list[Agency]:
 @api_policy(ALL_ROLES)
 def agency_detail(request: HttpRequest, agency_id: int) -> Agency:
     return get_for_user(request, Agency, "pk", pk=agency_id)
+
+
+_mount_app_routers()

@@ -205,7 +205,16 @@ def load_regency() -> tuple[Pemda, list[DemoAccount]]:
     return pemda, out
 
 
+APP_DEMOS = ["planning", "agreements", "reporting", "projects", "products", "portal", "dashboard"]
+
+
 def load() -> list[DemoAccount]:
-    _, province = load_province()
+    province_pemda, province = load_province()
     _, regency = load_regency()
+    import importlib
+
+    for app in APP_DEMOS:  # in dependency order: plans before agreements before reports
+        module = importlib.import_module(f"nyata.{app}.demo")
+        with tenant_scope(province_pemda), transaction.atomic():
+            module.load(province_pemda)
     return province + regency

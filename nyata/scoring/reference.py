@@ -148,9 +148,9 @@ def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = 
             if len(vals) < cfg.outlier_min_points:
                 continue
             zs = robust_z([v for _, v in vals])
-            for (k, _), z in zip(vals, zs, strict=True):
+            for (ck, _), z in zip(vals, zs, strict=True):
                 if abs(z) > cfg.outlier_z:
-                    outlier.add((gk, k[0], k[1]))
+                    outlier.add((gk, ck[0], ck[1]))
 
     # ---- seasonal shares (sum indicators) -------------------------------------------------
     def share(gk: GKey, yr: int, q: int) -> float | None:
@@ -184,9 +184,9 @@ def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = 
         flags: set[Flag] = set()
         if c > 0:
             t_own = o.target
-            if t_own is None and not s.has_qt:
-                t_own = (s.t(0) / 4.0 if s.aggregation is Aggregation.SUM else s.t(0)) \
-                    if s.t(0) is not None else None
+            a_t = s.t(0)
+            if t_own is None and not s.has_qt and a_t is not None:
+                t_own = a_t / 4.0 if s.aggregation is Aggregation.SUM else a_t
             a, f = ach(t_own, o.realisation, s)
             flags |= f
         else:
@@ -266,8 +266,8 @@ def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = 
     ranks: dict[tuple[str, str, int, int], int | None] = {}
     groups: dict[tuple[str, int, int], dict[tuple[str, str, int, int], float | None]] = (
         defaultdict(dict))
-    for k, v in scores.items():
-        groups[(k[0], k[2], k[3])][k] = v
+    for ek, ev in scores.items():
+        groups[(ek[0], ek[2], ek[3])][ek] = ev
     for grp in groups.values():
         ranks.update(rank_min(grp, cfg.rank_decimals))
     ag_out = [
@@ -285,11 +285,11 @@ def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = 
         if not s.has_q:
             continue
         rs = [s.r(i) for i in (1, 2, 3, 4)]
-        k = max((i + 1 for i, v in enumerate(rs) if v is not None), default=0)
-        if k == 0:
+        kq = max((i + 1 for i, v in enumerate(rs) if v is not None), default=0)
+        if kq == 0:
             continue
-        sh = share(gk, yr, k) if s.aggregation is Aggregation.SUM else None
-        fc = forecast_year_end(rs[:k], s.aggregation, sh)
+        sh = share(gk, yr, kq) if s.aggregation is Aggregation.SUM else None
+        fc = forecast_year_end(rs[:kq], s.aggregation, sh)
         assert fc is not None
         at = annual(s)[1]
         fa = ach(at, fc.point, s)[0]
@@ -298,7 +298,7 @@ def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = 
         if fl_ is not None and fh_ is not None:
             lo_a, hi_a = min(fl_, fh_), max(fl_, fh_)
         st = forecast_status(fa, hi_a, cfg)
-        fc_out.append(ForecastResult(*gk, yr, k, fc.point, fc.low, fc.high, fa, lo_a, hi_a,
+        fc_out.append(ForecastResult(*gk, yr, kq, fc.point, fc.low, fc.high, fa, lo_a, hi_a,
                                      None if st is None else st.value))
     return Result(tuple(ind_out), tuple(ag_out), tuple(fc_out),
                   tuple(amb[k] for k in sorted(amb)))

@@ -347,18 +347,18 @@ def score_columns(
         dup = np.flatnonzero(counts[cell] > 1)
         raise DuplicateRowError(dup.tolist())
     # ---- cube ---------------------------------------------------------------------------
-    R = np.full(n_s * 5, np.nan)
-    R[cell] = c.realisation
-    R = R.reshape(n_s, 5)
-    T = np.full(n_s * 5, np.nan)
-    T[cell] = c.target
-    T = T.reshape(n_s, 5)
-    exists = np.zeros(n_s * 5, dtype=np.bool_)
-    exists[cell] = True
-    exists = exists.reshape(n_s, 5)
-    V = np.zeros(n_s * 5, dtype=np.bool_)
-    V[cell] = c.verified
-    V = V.reshape(n_s, 5)
+    R_flat = np.full(n_s * 5, np.nan)
+    R_flat[cell] = c.realisation
+    R: F64 = R_flat.reshape(n_s, 5)
+    T_flat = np.full(n_s * 5, np.nan)
+    T_flat[cell] = c.target
+    T: F64 = T_flat.reshape(n_s, 5)
+    exists_flat = np.zeros(n_s * 5, dtype=np.bool_)
+    exists_flat[cell] = True
+    exists: BoolA = exists_flat.reshape(n_s, 5)
+    V_flat = np.zeros(n_s * 5, dtype=np.bool_)
+    V_flat[cell] = c.verified
+    V: BoolA = V_flat.reshape(n_s, 5)
     kind = np.zeros(n_s, dtype=np.int64)
     kind[s_row] = c.polarity
     low = np.full(n_s, np.nan)
@@ -379,11 +379,11 @@ def score_columns(
     row_w = np.where(np.isnan(c.weight), ind_w[c.indicator], c.weight)
     w = np.ones(n_s)
     w[s_row] = row_w
-    series_exists = exists.any(axis=1)
-    has_q = exists[:, 1:].any(axis=1)
+    series_exists: BoolA = np.asarray(exists.any(axis=1))
+    has_q: BoolA = np.asarray(exists[:, 1:].any(axis=1))
     Rq = R[:, 1:]
     Tq = T[:, 1:]
-    has_qt = (~np.isnan(Tq)).any(axis=1)
+    has_qt: BoolA = np.asarray((~np.isnan(Tq)).any(axis=1))
     A = T[:, 0]
     qn = np.arange(1, 5, dtype=np.float64)
     ksum = (agg == _SUM)[:, None]

@@ -1,0 +1,5 @@
+"""API routes of the projects app, mounted under /api/v1/ by nyata.api.api."""
+
+from ninja import Router
+
+router = Router(tags=["projects"])

@@ -1,0 +1,178 @@
+"""Deny by default, proven for every URL and API route × role × own/other agency/other Pemda.
+
+Adding a URL without a policy, or with parameters but no sample below, fails here.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from nyata.api.api import api
+from nyata.core.access import SAFE_METHODS, Policy
+from nyata.core.models import AGENCY_ROLES
+from tests.conftest import World
+
+ROLES = ["anonymous", "leader", "perf_admin", "planner", "inspector", "agency_head",
+         "agency_operator", "outsider"]
+TARGETS = ["own_agency", "other_agency", "other_pemda"]
+
+# name -> builder(world, target) -> URL kwargs (None: target not meaningful for this route)
+Sample = Callable[[World, str], dict[str, Any] | None]
+
+
+def _agency(w: World, t: str) -> Any:
+    return {"own_agency": w.a1, "other_agency": w.a2, "other_pemda": w.b1}[t]
+
+
+def _position(w: World, t: str) -> Any:
+    return {"own_agency": w.positions["A1"], "other_agency": w.positions["A2"],
+            "other_pemda": w.positions["B1"]}[t]
+
+
+def _official(w: World, t: str) -> Any:
+    return {"own_agency": w.officials["A1"], "other_agency": w.officials["A2"],
+            "other_pemda": w.officials["B1"]}[t]
+
+
+URL_SAMPLES: dict[str, Sample] = {
+    "agency_detail": lambda w, t: {"pk": _agency(w, t).pk},
+    "agency_edit": lambda w, t: {"pk": _agency(w, t).pk},
+    "position_edit": lambda w, t: {"pk": _position(w, t).pk},
+    "official_edit": lambda w, t: {"pk": _official(w, t).pk},
+    "object_history": lambda w, t: {"label": "core.agency", "pk": _agency(w, t).pk},
+}
+# Routes whose objects belong to the Pemda as a whole, not to one agency.
+NOT_AGENCY_OWNED = {"official_edit"}
+
+API_SAMPLES: dict[str, Sample] = {
+    "/agencies/{agency_id}": lambda w, t: {"agency_id": _agency(w, t).pk},
+}
+
+# Each app contributes its samples in tests/<app>/samples.py (URL_SAMPLES, API_SAMPLES,
+# NOT_AGENCY_OWNED), so this one matrix covers every route of every app.
+for _app in ("planning", "agreements", "reporting", "dashboard", "projects", "products", "portal"):
+    try:
+        _mod = importlib.import_module(f"tests.{_app}.samples")
+    except ModuleNotFoundError:
+        continue
+    URL_SAMPLES.update(getattr(_mod, "URL_SAMPLES", {}))
+    API_SAMPLES.update(getattr(_mod, "API_SAMPLES", {}))
+    NOT_AGENCY_OWNED |= set(getattr(_mod, "NOT_AGENCY_OWNED", set()))
+
+
+def _walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, prefix + str(p.pattern))
+        else:
+            yield prefix + str(p.pattern), p
+
+
+def page_routes() -> list[tuple[str, URLPattern]]:
+    return [(route, p) for route, p in _walk(get_resolver().url_patterns)
+            if not route.startswith("api/v1/")]
+
+
+def api_operations() -> list[tuple[str, str, Any]]:
+    ops = []
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for op in path_view.operations:
+                for method in op.methods:
+                    full = "/" + "/".join(x.strip("/") for x in (prefix, path) if x.strip("/"))
+                    ops.append((full, method, op.view_func))
+    return ops
+
+
+def test_every_page_has_a_policy_and_a_sample() -> None:
+    missing = [route for route, p in page_routes() if not hasattr(p.callback, "nyata_policy")]
+    assert not missing, f"URLs without an access policy: {missing}"
+    no_sample = [p.name for route, p in page_routes() if p.pattern.converters and p.name not in URL_SAMPLES]
+    assert not no_sample, f"URLs with parameters but no matrix sample: {no_sample}"
+
+
+def test_every_api_operation_has_a_policy_and_a_sample() -> None:
+    ops = api_operations()
+    assert ops, "no API operations found"
+    missing = [(path, m) for path, m, f in ops if not hasattr(f, "nyata_policy")]
+    assert not missing, f"API operations without an access policy: {missing}"
+    no_sample = [path for path, _m, _f in ops if "{" in path and path not in API_SAMPLES]
+    assert not no_sample, f"API paths with parameters but no matrix sample: {no_sample}"
+
+
+def expected(pol: Policy, role: str, target: str, method: str, agency_owned: bool,
+             has_object: bool, api_route: bool) -> set[int]:
+    if role == "anonymous":
+        return {401} if api_route else {302}
+    role_name = "perf_admin" if role == "outsider" else role
+    if not pol.allows({role_name}, method):
+        return {403}
+    if has_object and (role == "outsider") != (target == "other_pemda"):
+        return {404}  # the object lives in a Pemda where this user holds no role
+    if (has_object and agency_owned and target == "other_agency" and pol.agency_limited
+            and role_name in AGENCY_ROLES):
+        return {404}
+    return {200, 302, 400, 405} if not api_route else {200, 422}
+
+
+def _methods(pol: Policy) -> list[str]:
+    return ["GET", "POST"] if pol.write else ["GET"]
+
+
+@pytest.mark.parametrize("route", [r for r, p in page_routes()], ids=lambda r: r or "/")
+def test_page_matrix(route: str, world: World) -> None:
+    pattern = dict(page_routes())[route]
+    pol: Policy = pattern.callback.nyata_policy
+    if pol.public:
+        # Public pages: anonymous visitors get an answer (not an error), nothing more to prove.
+        url = reverse(pattern.name)
+        assert world.client(None).get(url).status_code in {200, 302, 405}
+        return
+    sample = URL_SAMPLES.get(pattern.name)
+    failures = []
+    clients = {role: world.client(None if role == "anonymous" else role) for role in ROLES}
+    for target in (TARGETS if sample else ["own_agency"]):
+        kwargs = sample(world, target) if sample else {}
+        if kwargs is None:
+            continue
+        url = reverse(pattern.name, kwargs=kwargs)
+        for role in ROLES:
+            for method in _methods(pol):
+                want = expected(pol, role, target, method, pattern.name not in NOT_AGENCY_OWNED,
+                                bool(sample), api_route=False)
+                resp = clients[role].get(url) if method == "GET" else clients[role].post(url, {})
+                if resp.status_code not in want:
+                    failures.append(f"{method} {url} as {role} ({target}): {resp.status_code}, want {sorted(want)}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("path,method", [(p, m) for p, m, _ in api_operations()])
+def test_api_matrix(path: str, method: str, world: World) -> None:
+    func = next(f for p, m, f in api_operations() if p == path and m == method)
+    pol: Policy = func.nyata_policy
+    sample = API_SAMPLES.get(path)
+    failures = []
+    for target in (TARGETS if sample else ["own_agency"]):
+        kwargs = sample(world, target) if sample else {}
+        url = "/api/v1" + path.format(**(kwargs or {}))
+        for role in ROLES:
+            client = world.client(None if role == "anonymous" else role)
+            want = expected(pol, role, target, method, True, bool(sample), api_route=True)
+            resp = client.generic(method, url, "{}", content_type="application/json")
+            if resp.status_code not in want:
+                failures.append(f"{method} {url} as {role} ({target}): {resp.status_code}, want {sorted(want)}")
+    assert not failures, "\n".join(failures)
+
+
+def test_expected_is_not_trivial() -> None:
+    """The oracle itself must deny: an operator may not write an admin-only route."""
+    pol = Policy(frozenset({"perf_admin"}), frozenset({"perf_admin"}))
+    assert expected(pol, "agency_operator", "own_agency", "POST", True, True, False) == {403}
+    assert expected(pol, "perf_admin", "other_pemda", "GET", True, True, False) == {404}
+    assert SAFE_METHODS == {"GET", "HEAD", "OPTIONS"}
