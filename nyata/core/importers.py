@@ -195,6 +195,8 @@ def _write(actor: User | None, pemda: Pemda, agency_rows: Any, position_rows: An
         o = o or Official(pemda=pemda, nip=nip)
         o.name, o.sex = text(r["nama"]), text(r["jenis_kelamin"])
         o = _apply(actor, o, OFFICIAL_SHEET, n, errors)
+        if o.nip:
+            officials[o.nip] = o
         if text(r["kode_jabatan"]):
             position = positions[text(r["kode_jabatan"])]
             start = _date(r["mulai"], errors, OFFICIAL_SHEET, n, "mulai")

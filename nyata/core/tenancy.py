@@ -79,6 +79,10 @@ class CurrentTenant(Expression):
 
     def resolve_expression(self, query: Any = None, allow_joins: bool = True, reuse: Any = None,
                            summarize: bool = False, for_save: bool = False) -> CurrentTenant:
+        if self.col is not None:
+            # Already bound to its own query's column; a subquery being resolved again in
+            # an outer query must keep pointing at its own table.
+            return self
         clone = self.copy()
         clone.col = F("pemda_id").resolve_expression(query, allow_joins, reuse, summarize, for_save)
         return clone

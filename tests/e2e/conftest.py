@@ -1,0 +1,132 @@
+"""End-to-end fixtures: the demo served by a real `nyata serve`, driven by Debian's Chromium.
+
+The server runs in its own process on its own database (a fresh SQLite file, or a
+fresh PostgreSQL database when DATABASE_URL points at PostgreSQL), loaded by
+`nyata demo`, exactly as a newcomer would run it. Without Chromium the browser
+tests are skipped, loudly; with NYATA_REQUIRE_BROWSER=1 (CI) they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("NYATA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+DEMO_PASSWORD = "Nyata-Demo-2026!"
+_skipped: list[str] = []
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _pg_database(url: str, name: str, create: bool) -> str:
+    import psycopg
+
+    base = url.rsplit("/", 1)[0]
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if create:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{base}/{name}"
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    data = tmp_path_factory.mktemp("e2e-data")
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
+    env.update(NYATA_DATA_DIR=str(data), NYATA_DEMO="1", PYTHONUNBUFFERED="1")
+    pg_url = os.environ.get("DATABASE_URL", "")
+    if pg_url.startswith("postgres"):
+        env["DATABASE_URL"] = _pg_database(pg_url, "nyata_e2e", create=True)
+    else:
+        env.pop("DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "nyata", "demo", "--no-serve"], env=env, check=True,
+                   stdout=subprocess.DEVNULL, timeout=600)
+    port = _free_port()
+    log = (data / "server.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "nyata", "serve", "--addr", f"127.0.0.1:{port}"],
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/masuk/", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError(f"the demo server did not start; see {data / 'server.log'}")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+        if pg_url.startswith("postgres"):
+            _pg_database(pg_url, "nyata_e2e", create=False)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM}: browser tests NOT RUN (apt-get install chromium)"
+        if os.environ.get("NYATA_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        _skipped.append(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any, demo_server: str) -> Iterator[Any]:
+    context = browser.new_context(base_url=demo_server, viewport={"width": 1280, "height": 900},
+                                  locale="id-ID")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def shot(page: Any, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def login(page: Any, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto("/masuk/")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_load_state("networkidle")
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _skipped:
+        terminalreporter.write_sep("!", "BROWSER TESTS SKIPPED", red=True, bold=True)
+        terminalreporter.write_line(_skipped[0], red=True)
+
+
+__all__ = ["login", "shot", "shutil"]
