@@ -219,9 +219,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 if PASSWORD_POLICY == "bssn":
     AUTH_PASSWORD_VALIDATORS.append({"NAME": "nyata.core.passwords.CompositionValidator"})
-PASSWORD_MAX_AGE_DAYS = env_int(
-    "NYATA_PASSWORD_MAX_AGE_DAYS", 90 if PASSWORD_POLICY == "bssn" else 0, 0
-)
+PASSWORD_MAX_AGE_DAYS = env_int("NYATA_PASSWORD_MAX_AGE_DAYS", 90 if PASSWORD_POLICY == "bssn" else 0, 0)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -300,17 +298,11 @@ CONTENT_SECURITY_POLICY = {
 
 EMAIL_BACKEND = env_str(
     "NYATA_EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if PRODUCTION
-    else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env_str("NYATA_FROM_EMAIL", "nyata@localhost")
 
-TASKS = {
-    "default": {
-        "BACKEND": env_str("NYATA_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
-    }
-}
+TASKS = {"default": {"BACKEND": env_str("NYATA_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
 
 # Demo mode prints demo credentials; never on in production.
 DEMO_MODE = env_bool("NYATA_DEMO", False)

@@ -70,10 +70,21 @@ def build_world() -> World:
         w = World(a=a, b=b, a1=a1, a2=a2, b1=None)  # type: ignore[arg-type]
         gov = actions.record_save(actor=None, obj=Position(pemda=a, code="GUB", name="Gubernur", level="kepala_daerah"))
         for ag in (a1, a2):
-            p = actions.record_save(actor=None, obj=Position(
-                pemda=a, code=f"KA-{ag.code}", name=f"Kepala {ag.name}", level="jpt_pratama",
-                agency=ag, superior=gov, is_agency_head=True))
-            o = actions.record_save(actor=None, obj=Official(pemda=a, name=f"Pejabat {ag.code}", nip=f"19800101200501100{ag.pk % 10}"))
+            p = actions.record_save(
+                actor=None,
+                obj=Position(
+                    pemda=a,
+                    code=f"KA-{ag.code}",
+                    name=f"Kepala {ag.name}",
+                    level="jpt_pratama",
+                    agency=ag,
+                    superior=gov,
+                    is_agency_head=True,
+                ),
+            )
+            o = actions.record_save(
+                actor=None, obj=Official(pemda=a, name=f"Pejabat {ag.code}", nip=f"19800101200501100{ag.pk % 10}")
+            )
             actions.record_save(actor=None, obj=Assignment(pemda=a, official=o, position=p, start=dt.date(2025, 1, 1)))
             w.positions[ag.code] = p
             w.officials[ag.code] = o
@@ -84,9 +95,13 @@ def build_world() -> World:
             w.users[role.value] = user
     with tenant_scope(b):
         w.b1 = actions.record_save(actor=None, obj=Agency(pemda=b, code="B1", name="Dinas Lain", kind="dinas"))
-        p = actions.record_save(actor=None, obj=Position(pemda=b, code="KA-B1", name="Kepala Dinas Lain", level="jpt_pratama", agency=w.b1))
+        p = actions.record_save(
+            actor=None, obj=Position(pemda=b, code="KA-B1", name="Kepala Dinas Lain", level="jpt_pratama", agency=w.b1)
+        )
         w.positions["B1"] = p
-        w.officials["B1"] = actions.record_save(actor=None, obj=Official(pemda=b, name="Pejabat B1", nip="198202022006042001"))
+        w.officials["B1"] = actions.record_save(
+            actor=None, obj=Official(pemda=b, name="Pejabat B1", nip="198202022006042001")
+        )
         w.outsider = make_user("outsider")
         actions.membership_grant(actor=None, pemda=b, user=w.outsider, role=Role.PERF_ADMIN)
     return w

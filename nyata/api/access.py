@@ -15,9 +15,7 @@ from nyata.core.access import Policy
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def api_policy(
-    read: Iterable[str] = (), write: Iterable[str] = (), *, agency_limited: bool = True
-) -> Callable[[F], F]:
+def api_policy(read: Iterable[str] = (), write: Iterable[str] = (), *, agency_limited: bool = True) -> Callable[[F], F]:
     pol = Policy(frozenset(read), frozenset(write), False, agency_limited)
 
     def decorate(handler: F) -> F:
@@ -27,7 +25,8 @@ def api_policy(
             if not request.user.is_authenticated:
                 raise HttpError(401, _("Silakan masuk terlebih dahulu."))
             if getattr(request, "pemda", None) is None or not pol.allows(
-                request.roles, request.method or "GET"  # type: ignore[attr-defined]
+                getattr(request, "roles", frozenset()),
+                request.method or "GET",
             ):
                 raise HttpError(403, _("Peran Anda tidak mengizinkan tindakan ini."))
             return handler(request, *args, **kwargs)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
 
 from nyata.api.access import api_policy
-from nyata.core.access import ALL_ROLES, get_for_user, reach
+from nyata.core.access import ALL_ROLES, NyataRequest, get_for_user, reach
 from nyata.core.models import Agency
 
 api = NinjaAPI(
@@ -58,25 +57,25 @@ class AgencyOut(Schema):
 
 @api.get("/me", response=MeOut, tags=["core"])
 @api_policy(ALL_ROLES, agency_limited=False)
-def me(request: HttpRequest) -> dict[str, object]:
-    pemda = request.pemda  # type: ignore[attr-defined]
+def me(request: NyataRequest) -> dict[str, object]:
+    pemda = request.pemda
     return {
         "username": request.user.get_username(),
         "pemda": pemda.code if pemda else None,
-        "roles": sorted(request.roles),  # type: ignore[attr-defined]
-        "agencies": sorted(request.agency_ids),  # type: ignore[attr-defined]
+        "roles": sorted(request.roles),
+        "agencies": sorted(request.agency_ids),
     }
 
 
 @api.get("/agencies", response=list[AgencyOut], tags=["core"])
 @api_policy(ALL_ROLES)
-def agency_list(request: HttpRequest) -> list[Agency]:
+def agency_list(request: NyataRequest) -> list[Agency]:
     return list(reach(request, Agency.objects.all(), "pk"))
 
 
 @api.get("/agencies/{agency_id}", response={200: AgencyOut, 404: ErrorOut}, tags=["core"])
 @api_policy(ALL_ROLES)
-def agency_detail(request: HttpRequest, agency_id: int) -> Agency:
+def agency_detail(request: NyataRequest, agency_id: int) -> Agency:
     return get_for_user(request, Agency, "pk", pk=agency_id)
 
 

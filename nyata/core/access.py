@@ -14,17 +14,29 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 
-from nyata.core.models import AGENCY_ROLES, Role
+from nyata.core.models import AGENCY_ROLES, Membership, Pemda, Role, User
 
 ALL_ROLES = frozenset(Role)
 PEMDA_WIDE_ROLES = ALL_ROLES - AGENCY_ROLES
 LEADERS = frozenset({Role.LEADER})
 ADMINS = frozenset({Role.PERF_ADMIN})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class NyataRequest(HttpRequest):
+    """What TenantMiddleware and `policy` add to every request (for type checking)."""
+
+    pemda: Pemda  # a non-public policy guarantees an active Pemda
+    roles: frozenset[str]
+    agency_ids: frozenset[int]
+    memberships: list[Membership]
+    policy: Policy
+    user: User  # views behind a non-public policy see a real user
 
 
 @dataclass(frozen=True)
@@ -40,7 +52,7 @@ class Policy:
         return bool(wanted & frozenset(roles))
 
 
-V = TypeVar("V", bound=Callable[..., HttpResponse])
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
 
 def policy(
@@ -54,7 +66,7 @@ def policy(
 
     def decorate(view: V) -> V:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             request.policy = pol  # type: ignore[attr-defined]
             if not pol.public:
                 check(request, pol)
@@ -69,7 +81,8 @@ def policy(
 def check(request: HttpRequest, pol: Policy) -> None:
     if not request.user.is_authenticated:
         raise LoginRequired
-    if getattr(request, "pemda", None) is None or not pol.allows(request.roles, request.method or "GET"):  # type: ignore[attr-defined]
+    roles: frozenset[str] = getattr(request, "roles", frozenset())
+    if getattr(request, "pemda", None) is None or not pol.allows(roles, request.method or "GET"):
         raise PermissionDenied
 
 
@@ -116,7 +129,7 @@ def get_for_user(
         qs = reach(request, qs, agency_field)
     try:
         return qs.get(**lookup)
-    except (qs.model.DoesNotExist, ValueError):
+    except (ObjectDoesNotExist, ValueError):
         raise Http404 from None
 
 

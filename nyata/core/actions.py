@@ -51,9 +51,7 @@ def record_delete(*, actor: User | None, obj: models.Model) -> None:
     try:
         obj.delete()
     except models.ProtectedError as e:
-        raise ValidationError(
-            _("Data ini tidak dapat dihapus karena masih dipakai oleh data lain.")
-        ) from e
+        raise ValidationError(_("Data ini tidak dapat dihapus karena masih dipakai oleh data lain.")) from e
 
 
 def extra_checks(obj: models.Model) -> None:
@@ -69,18 +67,13 @@ def assignment_check(a: Assignment) -> None:
         raise ValidationError({"end": _("Tanggal selesai tidak boleh sebelum tanggal mulai.")})
     if a.position_id is None or a.official_id is None:
         return
-    others = Assignment.objects.filter(pemda_id=a.pemda_id).exclude(pk=a.pk).select_related(
-        "position"
-    )
+    others = Assignment.objects.filter(pemda_id=a.pemda_id).exclude(pk=a.pk).select_related("position")
     if a.position.pemda_id != a.pemda_id or a.official.pemda_id != a.pemda_id:
         raise ValidationError(_("Pejabat dan jabatan harus dari Pemda yang sama."))
     for other in others.filter(official_id=a.official_id, acting=a.acting):
         if other.position.level == a.position.level and other.overlaps(a.start, a.end):
             raise ValidationError(
-                _(
-                    "%(official)s sudah memegang jabatan %(level)s lain (%(position)s) "
-                    "pada periode yang sama."
-                )
+                _("%(official)s sudah memegang jabatan %(level)s lain (%(position)s) pada periode yang sama.")
                 % {
                     "official": a.official,
                     "level": a.position.get_level_display(),
@@ -100,10 +93,8 @@ def membership_check(m: Membership) -> None:
     if m.role in AGENCY_ROLES:
         if m.agency_id is None:
             raise ValidationError({"agency": _("Peran ini harus terikat pada satu perangkat daerah.")})
-        if m.agency.pemda_id != m.pemda_id:
-            raise ValidationError(
-                {"agency": _("Perangkat daerah itu milik Pemda lain; peran tidak dapat diberikan.")}
-            )
+        if m.agency is not None and m.agency.pemda_id != m.pemda_id:
+            raise ValidationError({"agency": _("Perangkat daerah itu milik Pemda lain; peran tidak dapat diberikan.")})
     elif m.agency_id is not None:
         raise ValidationError({"agency": _("Peran ini berlaku untuk seluruh Pemda, tanpa perangkat daerah.")})
 
@@ -113,8 +104,9 @@ def pemda_create(*, actor: User | None, code: str, name: str, kind: str, **field
     pemda = Pemda(code=code, name=name, kind=kind, **fields)
     pemda.full_clean()
     pemda.save()
-    audit.record(pemda=pemda, actor=actor, action="nyata.pemda.created", obj=pemda,
-                 data={"after": audit.snapshot(pemda)})
+    audit.record(
+        pemda=pemda, actor=actor, action="nyata.pemda.created", obj=pemda, data={"after": audit.snapshot(pemda)}
+    )
     return pemda
 
 
@@ -128,7 +120,11 @@ def fiscal_year_create(
         start = dt.date(year, 3 * number - 2, 1)
         end = (dt.date(year + 1, 1, 1) if number == 4 else dt.date(year, 3 * number + 1, 1)) - dt.timedelta(days=1)
         Quarter.objects.create(
-            pemda=pemda, fiscal_year=fy, number=number, start=start, end=end,
+            pemda=pemda,
+            fiscal_year=fy,
+            number=number,
+            start=start,
+            end=end,
             report_deadline=end + dt.timedelta(days=pemda.reporting_deadline_days),
         )
     return fy

@@ -36,10 +36,7 @@ class AuditError(RuntimeError):
 
 def _mask(data: Any) -> Any:
     if isinstance(data, dict):
-        return {
-            k: (MASK if any(w in str(k).lower() for w in SECRET_WORDS) else _mask(v))
-            for k, v in data.items()
-        }
+        return {k: (MASK if any(w in str(k).lower() for w in SECRET_WORDS) else _mask(v)) for k, v in data.items()}
     if isinstance(data, list):
         return [_mask(v) for v in data]
     return data
@@ -65,9 +62,7 @@ def snapshot(obj: models.Model, exclude: Iterable[str] = ()) -> dict[str, Any]:
     """The record's own concrete fields (no related rows: personal data stays minimal)."""
     skip = {"password", *exclude}
     return {
-        f.attname: _value(f, obj)
-        for f in obj._meta.concrete_fields
-        if f.attname not in skip and f.name not in skip
+        f.attname: _value(f, obj) for f in obj._meta.concrete_fields if f.attname not in skip and f.name not in skip
     }
 
 
@@ -154,7 +149,10 @@ def record(
 
 def record_create(actor: User | None, obj: models.Model, action: str | None = None) -> AuditEvent:
     return record(
-        pemda=_pemda_of(obj), actor=actor, action=action or _code(obj, "created"), obj=obj,
+        pemda=_pemda_of(obj),
+        actor=actor,
+        action=action or _code(obj, "created"),
+        obj=obj,
         data={"after": snapshot(obj)},
     )
 
@@ -166,14 +164,20 @@ def record_update(
     if not changes["after"] and not changes["before"]:
         return None
     return record(
-        pemda=_pemda_of(obj), actor=actor, action=action or _code(obj, "updated"), obj=obj,
+        pemda=_pemda_of(obj),
+        actor=actor,
+        action=action or _code(obj, "updated"),
+        obj=obj,
         data=changes,
     )
 
 
 def record_delete(actor: User | None, obj: models.Model, action: str | None = None) -> AuditEvent:
     return record(
-        pemda=_pemda_of(obj), actor=actor, action=action or _code(obj, "deleted"), obj=obj,
+        pemda=_pemda_of(obj),
+        actor=actor,
+        action=action or _code(obj, "deleted"),
+        obj=obj,
         data={"before": snapshot(obj)},
     )
 
@@ -219,9 +223,17 @@ def verify_pemda(pemda: Pemda) -> Break | None:
         if ev.prev_hash != prev_hash:
             return Break(pemda.code, ev.seq, ev.pk, "link to previous event does not match (inserted or removed)")
         recomputed = compute_hash(
-            pemda_id=ev.pemda_id, seq=ev.seq, created_at=ev.created_at, actor_id=ev.actor_id,
-            actor_label=ev.actor_label, action=ev.action, object_type=ev.object_type,
-            object_id=ev.object_id, object_repr=ev.object_repr, data=ev.data, prev_hash=ev.prev_hash,
+            pemda_id=ev.pemda_id,
+            seq=ev.seq,
+            created_at=ev.created_at,
+            actor_id=ev.actor_id,
+            actor_label=ev.actor_label,
+            action=ev.action,
+            object_type=ev.object_type,
+            object_id=ev.object_id,
+            object_repr=ev.object_repr,
+            data=ev.data,
+            prev_hash=ev.prev_hash,
         )
         if recomputed != ev.hash:
             return Break(pemda.code, ev.seq, ev.pk, "content altered (hash mismatch)")
@@ -230,7 +242,9 @@ def verify_pemda(pemda: Pemda) -> Break | None:
     last_seq = expected_seq - 1
     if head is not None and (head.seq != last_seq or head.hash != prev_hash):
         return Break(
-            pemda.code, last_seq + 1, None,
+            pemda.code,
+            last_seq + 1,
+            None,
             f"chain head says seq {head.seq} but the log ends at {last_seq} (tail removed)",
         )
     return None
@@ -243,4 +257,3 @@ def verify(pemda_code: str | None = None) -> list[Break]:
     if pemda_code is not None and not pemda_list:
         raise AuditError(f"no Pemda with code {pemda_code!r}")
     return [b for p in pemda_list if (b := verify_pemda(p)) is not None]
-

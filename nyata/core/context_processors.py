@@ -9,7 +9,7 @@ from nyata.core.models import Role
 
 
 def nyata(request: HttpRequest) -> dict[str, Any]:
-    roles = getattr(request, "roles", frozenset())
+    roles: frozenset[str] = getattr(request, "roles", frozenset())
     return {
         "active_pemda": getattr(request, "pemda", None),
         "active_roles": [r for r in Role if r in roles],

@@ -9,27 +9,27 @@ from django.utils.translation import gettext_lazy as _
 from nyata.core.models import Agency, Assignment, FiscalYear, Membership, Official, Position, Unit
 
 
-class TenantModelForm(forms.ModelForm):  # type: ignore[type-arg]
+class TenantModelForm(forms.ModelForm):
     """A ModelForm whose related choices are limited to the active Pemda (scoped managers)."""
 
     def __init__(self, *args: Any, pemda: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.pemda = pemda
         for field in self.fields.values():
-            if isinstance(field, forms.ModelChoiceField):
+            if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
                 model = field.queryset.model
                 field.queryset = model._default_manager.all()
             field.widget.attrs.setdefault("class", "input")
 
     def validate_unique(self) -> None:
         # The tenant column is not a form field; validate the composite keys anyway.
-        exclude = self._get_validation_exclusions()
+        exclude = self._get_validation_exclusions()  # type: ignore[attr-defined]
         exclude.discard("pemda")
         try:
             self.instance.validate_unique(exclude=exclude)
             self.instance.validate_constraints(exclude=exclude)
         except forms.ValidationError as e:
-            self._update_errors(e)
+            self._update_errors(e)  # type: ignore[attr-defined]
 
 
 class AgencyForm(TenantModelForm):

@@ -40,13 +40,25 @@ def template_bytes(pemda: Pemda | None = None) -> bytes:
     if pemda is not None:
         agencies = [[a.code, a.name, a.abbreviation, a.kind] for a in Agency.objects.all()]
         positions = [
-            [p.code, p.name, p.level, p.agency.code if p.agency else "",
-             p.superior.code if p.superior else "", "ya" if p.is_agency_head else "tidak"]
+            [
+                p.code,
+                p.name,
+                p.level,
+                p.agency.code if p.agency else "",
+                p.superior.code if p.superior else "",
+                "ya" if p.is_agency_head else "tidak",
+            ]
             for p in Position.objects.select_related("agency", "superior")
         ]
         officials = [
-            [a.official.name, a.official.nip, a.official.sex, a.position.code,
-             a.start.isoformat(), "ya" if a.acting else "tidak"]
+            [
+                a.official.name,
+                a.official.nip,
+                a.official.sex,
+                a.position.code,
+                a.start.isoformat(),
+                "ya" if a.acting else "tidak",
+            ]
             for a in Assignment.objects.filter(end__isnull=True).select_related("official", "position")
         ]
     return build_workbook(
@@ -98,7 +110,9 @@ def import_organisation(*, actor: User | None, pemda: Pemda, upload: IO[bytes] |
         if not code:
             errors.add(AGENCY_SHEET, n, "kode", _("Kode wajib diisi."))
         elif code in seen:
-            errors.add(AGENCY_SHEET, n, "kode", _("Kode %(c)s ganda (juga di baris %(r)d).") % {"c": code, "r": seen[code]})
+            errors.add(
+                AGENCY_SHEET, n, "kode", _("Kode %(c)s ganda (juga di baris %(r)d).") % {"c": code, "r": seen[code]}
+            )
         seen.setdefault(code, n)
         if not text(r["nama"]):
             errors.add(AGENCY_SHEET, n, "nama", _("Nama wajib diisi."))
@@ -113,12 +127,19 @@ def import_organisation(*, actor: User | None, pemda: Pemda, upload: IO[bytes] |
         if not code:
             errors.add(POSITION_SHEET, n, "kode", _("Kode wajib diisi."))
         elif code in pos_seen:
-            errors.add(POSITION_SHEET, n, "kode", _("Kode %(c)s ganda (juga di baris %(r)d).") % {"c": code, "r": pos_seen[code]})
+            errors.add(
+                POSITION_SHEET,
+                n,
+                "kode",
+                _("Kode %(c)s ganda (juga di baris %(r)d).") % {"c": code, "r": pos_seen[code]},
+            )
         pos_seen.setdefault(code, n)
         if text(r["jenjang"]) not in Position.Level.values:
             errors.add(POSITION_SHEET, n, "jenjang", _("Jenjang '%(v)s' tidak dikenal.") % {"v": text(r["jenjang"])})
         if text(r["kode_pd"]) and text(r["kode_pd"]) not in agency_codes:
-            errors.add(POSITION_SHEET, n, "kode_pd", _("Perangkat daerah '%(v)s' tidak ada.") % {"v": text(r["kode_pd"])})
+            errors.add(
+                POSITION_SHEET, n, "kode_pd", _("Perangkat daerah '%(v)s' tidak ada.") % {"v": text(r["kode_pd"])}
+            )
         _bool(r["kepala_pd"], errors, POSITION_SHEET, n, "kepala_pd")
     position_codes |= set(pos_seen)
     for n, r in position_rows:
@@ -141,7 +162,9 @@ def import_organisation(*, actor: User | None, pemda: Pemda, upload: IO[bytes] |
             errors.add(OFFICIAL_SHEET, n, "jenis_kelamin", _("Isikan L atau P."))
         if text(r["kode_jabatan"]):
             if text(r["kode_jabatan"]) not in position_codes:
-                errors.add(OFFICIAL_SHEET, n, "kode_jabatan", _("Jabatan '%(v)s' tidak ada.") % {"v": text(r["kode_jabatan"])})
+                errors.add(
+                    OFFICIAL_SHEET, n, "kode_jabatan", _("Jabatan '%(v)s' tidak ada.") % {"v": text(r["kode_jabatan"])}
+                )
             _date(r["mulai"], errors, OFFICIAL_SHEET, n, "mulai")
             _bool(r["plt"], errors, OFFICIAL_SHEET, n, "plt")
     if errors:
@@ -161,14 +184,15 @@ def _apply(actor: User | None, obj: Any, sheet: str, row: int, errors: ImportErr
     try:
         return record_save(actor=actor, obj=obj)
     except ValidationError as e:
-        for col, msgs in (e.message_dict.items() if hasattr(e, "error_dict") else [("", e.messages)]):
+        for col, msgs in e.message_dict.items() if hasattr(e, "error_dict") else [("", e.messages)]:
             for m in msgs:
                 errors.add(sheet, row, col if col != "__all__" else None, m)
         raise errors from None
 
 
-def _write(actor: User | None, pemda: Pemda, agency_rows: Any, position_rows: Any,
-           official_rows: Any, errors: ImportErrors) -> dict[str, int]:
+def _write(
+    actor: User | None, pemda: Pemda, agency_rows: Any, position_rows: Any, official_rows: Any, errors: ImportErrors
+) -> dict[str, int]:
     agencies = {a.code: a for a in Agency.objects.all()}
     for n, r in agency_rows:
         a = agencies.get(text(r["kode"])) or Agency(pemda=pemda, code=text(r["kode"]))
@@ -203,8 +227,13 @@ def _write(actor: User | None, pemda: Pemda, agency_rows: Any, position_rows: An
             acting = text(r["plt"]).lower() in YES
             exists = Assignment.objects.filter(official=o, position=position, start=start, acting=acting).exists()
             if not exists and start is not None:
-                _apply(actor, Assignment(pemda=pemda, official=o, position=position, start=start, acting=acting),
-                       OFFICIAL_SHEET, n, errors)
+                _apply(
+                    actor,
+                    Assignment(pemda=pemda, official=o, position=position, start=start, acting=acting),
+                    OFFICIAL_SHEET,
+                    n,
+                    errors,
+                )
                 count_assign += 1
     return {
         "agencies": len(agency_rows),

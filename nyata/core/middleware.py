@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -22,16 +23,21 @@ class TenantMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.pemda = None  # type: ignore[attr-defined]
-        request.roles = frozenset()  # type: ignore[attr-defined]
-        request.agency_ids = frozenset()  # type: ignore[attr-defined]
-        request.memberships = []  # type: ignore[attr-defined]
+        self.annotate(request)
+        with tenant_scope(getattr(request, "pemda", None)):
+            return self.get_response(request)
+
+    @staticmethod
+    def annotate(request: Any) -> None:
+        """Set the active Pemda, roles and agencies of the logged-in user on the request."""
+        request.pemda = None
+        request.roles = frozenset()
+        request.agency_ids = frozenset()
+        request.memberships = []
         if request.user.is_authenticated:
             with unscoped():
-                memberships = list(
-                    Membership.objects.filter(user=request.user).select_related("pemda", "agency")
-                )
-            request.memberships = memberships  # type: ignore[attr-defined]
+                memberships = list(Membership.objects.filter(user=request.user).select_related("pemda", "agency"))
+            request.memberships = memberships
             pemdas = {m.pemda_id: m.pemda for m in memberships}
             active_id = request.session.get(SESSION_PEMDA)
             if active_id not in pemdas and memberships:
@@ -39,13 +45,9 @@ class TenantMiddleware:
             if active_id in pemdas:
                 active: Pemda = pemdas[active_id]
                 mine = [m for m in memberships if m.pemda_id == active_id]
-                request.pemda = active  # type: ignore[attr-defined]
-                request.roles = frozenset(m.role for m in mine)  # type: ignore[attr-defined]
-                request.agency_ids = frozenset(  # type: ignore[attr-defined]
-                    m.agency_id for m in mine if m.role in AGENCY_ROLES
-                )
-        with tenant_scope(request.pemda):  # type: ignore[attr-defined]
-            return self.get_response(request)
+                request.pemda = active
+                request.roles = frozenset(m.role for m in mine)
+                request.agency_ids = frozenset(m.agency_id for m in mine if m.role in AGENCY_ROLES)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, LoginRequired):

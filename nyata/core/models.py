@@ -33,9 +33,7 @@ class Pemda(models.Model):
     reporting_deadline_days = models.PositiveSmallIntegerField(
         _("batas lapor (hari setelah akhir triwulan)"), default=10
     )
-    score_cap = models.PositiveSmallIntegerField(
-        _("batas atas capaian untuk skor"), null=True, blank=True, default=120
-    )
+    score_cap = models.PositiveSmallIntegerField(_("batas atas capaian untuk skor"), null=True, blank=True, default=120)
 
     class Meta:
         ordering = ["code"]
@@ -56,9 +54,7 @@ class Location(TenantModel):
 
     class Meta:
         ordering = ["pemda", "code"]
-        constraints = [
-            models.UniqueConstraint(fields=["pemda", "code"], name="location_unique_code")
-        ]
+        constraints = [models.UniqueConstraint(fields=["pemda", "code"], name="location_unique_code")]
 
     def __str__(self) -> str:
         return self.name
@@ -92,9 +88,7 @@ class Quarter(TenantModel):
         ordering = ["pemda", "fiscal_year", "number"]
         constraints = [
             models.UniqueConstraint(fields=["pemda", "fiscal_year", "number"], name="quarter_unique"),
-            models.CheckConstraint(
-                condition=Q(number__gte=1, number__lte=4), name="quarter_number_1_4"
-            ),
+            models.CheckConstraint(condition=Q(number__gte=1, number__lte=4), name="quarter_number_1_4"),
         ]
 
     def __str__(self) -> str:
@@ -125,9 +119,7 @@ class Agency(TenantModel):
         ordering = ["pemda", "code"]
         verbose_name = _("perangkat daerah")
         verbose_name_plural = _("perangkat daerah")
-        constraints = [
-            models.UniqueConstraint(fields=["pemda", "code"], name="agency_unique_code")
-        ]
+        constraints = [models.UniqueConstraint(fields=["pemda", "code"], name="agency_unique_code")]
 
     def __str__(self) -> str:
         return self.abbreviation or self.name
@@ -144,9 +136,7 @@ class Unit(TenantModel):
         UPTD = "uptd", _("UPTD")
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="units")
-    parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
-    )
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
     name = models.CharField(_("nama"), max_length=200)
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
 
@@ -176,24 +166,16 @@ class Position(TenantModel):
     code = models.CharField(_("kode jabatan"), max_length=40)
     name = models.CharField(_("nama jabatan"), max_length=200)
     level = models.CharField(_("jenjang"), max_length=24, choices=Level.choices)
-    agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="positions"
-    )
-    unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="positions"
-    )
-    superior = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="subordinates"
-    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="positions")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="positions")
+    superior = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="subordinates")
     is_agency_head = models.BooleanField(_("kepala perangkat daerah"), default=False)
 
     class Meta:
         ordering = ["pemda", "agency__code", "level", "name"]
         verbose_name = _("jabatan")
         verbose_name_plural = _("jabatan")
-        constraints = [
-            models.UniqueConstraint(fields=["pemda", "code"], name="position_unique_code")
-        ]
+        constraints = [models.UniqueConstraint(fields=["pemda", "code"], name="position_unique_code")]
 
     def __str__(self) -> str:
         return self.name
@@ -206,12 +188,16 @@ class Official(TenantModel):
 
     name = models.CharField(_("nama lengkap dan gelar"), max_length=200)
     nip = models.CharField(
-        _("NIP"), max_length=18, blank=True, validators=[validate_nip],
+        _("NIP"),
+        max_length=18,
+        blank=True,
+        validators=[validate_nip],
         help_text=_("18 digit; kosong untuk pejabat negara yang dipilih (kepala daerah)."),
     )
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True)
     is_illustrative = models.BooleanField(
-        _("data ilustratif"), default=False,
+        _("data ilustratif"),
+        default=False,
         help_text=_("Nama contoh untuk demo, bukan pejabat sebenarnya."),
     )
 
@@ -220,9 +206,7 @@ class Official(TenantModel):
         verbose_name = _("pejabat")
         verbose_name_plural = _("pejabat")
         constraints = [
-            models.UniqueConstraint(
-                fields=["pemda", "nip"], condition=~Q(nip=""), name="official_unique_nip"
-            )
+            models.UniqueConstraint(fields=["pemda", "nip"], condition=~Q(nip=""), name="official_unique_nip")
         ]
 
     def __str__(self) -> str:
@@ -283,16 +267,12 @@ class Membership(TenantModel):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
-    agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
-    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships")
 
     class Meta:
         ordering = ["pemda", "user", "role"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["pemda", "user", "role", "agency"], name="membership_unique"
-            ),
+            models.UniqueConstraint(fields=["pemda", "user", "role", "agency"], name="membership_unique"),
             models.CheckConstraint(
                 condition=(
                     Q(role__in=[r.value for r in AGENCY_ROLES], agency__isnull=False)
@@ -312,9 +292,7 @@ class AuditEvent(TenantModel):
 
     seq = models.PositiveBigIntegerField()
     created_at = models.DateTimeField()
-    actor = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     actor_label = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=100)
     object_type = models.CharField(max_length=100, blank=True)
@@ -326,9 +304,7 @@ class AuditEvent(TenantModel):
 
     class Meta:
         ordering = ["pemda", "seq"]
-        constraints = [
-            models.UniqueConstraint(fields=["pemda", "seq"], name="auditevent_unique_seq")
-        ]
+        constraints = [models.UniqueConstraint(fields=["pemda", "seq"], name="auditevent_unique_seq")]
         indexes = [models.Index(fields=["pemda", "object_type", "object_id"], name="audit_object")]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
@@ -42,7 +43,7 @@ def parse_nip(raw: str) -> Nip:
             _("NIP memuat bulan pengangkatan yang tidak mungkin: %(m)s.") % {"m": value[12:14]},
             code="nip_appointment",
         )
-    if birth.year < 1900 or year < birth.year + 15 or year > dt.date.today().year + 1:
+    if birth.year < 1900 or year < birth.year + 15 or year > timezone.localdate().year + 1:
         raise ValidationError(
             _("NIP memuat tahun pengangkatan %(y)s yang tidak sesuai dengan tahun lahir %(b)s.")
             % {"y": year, "b": birth.year},

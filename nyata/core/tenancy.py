@@ -73,12 +73,18 @@ class CurrentTenant(Expression):
     def get_source_expressions(self) -> list[Any]:
         return [self.col] if self.col is not None else []
 
-    def set_source_expressions(self, exprs: list[Any]) -> None:
+    def set_source_expressions(self, exprs: Any) -> None:
         if exprs:
             self.col = exprs[0]
 
-    def resolve_expression(self, query: Any = None, allow_joins: bool = True, reuse: Any = None,
-                           summarize: bool = False, for_save: bool = False) -> CurrentTenant:
+    def resolve_expression(
+        self,
+        query: Any = None,
+        allow_joins: bool = True,
+        reuse: Any = None,
+        summarize: bool = False,
+        for_save: bool = False,
+    ) -> CurrentTenant:
         if self.col is not None:
             # Already bound to its own query's column; a subquery being resolved again in
             # an outer query must keep pointing at its own table.
@@ -90,11 +96,11 @@ class CurrentTenant(Expression):
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         value = _scope.get()
         if value is _UNSCOPED:
-            return compiler.compile(self.col)  # type: ignore[no-any-return]
+            sql, params = compiler.compile(self.col)
+            return sql, list(params)
         if value is None:
             raise ScopeError(
-                "A tenant-owned table was queried outside a tenant scope; "
-                "use tenant_scope(pemda) or unscoped()."
+                "A tenant-owned table was queried outside a tenant scope; use tenant_scope(pemda) or unscoped()."
             )
         return "%s", [value]
 

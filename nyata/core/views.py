@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from nyata.core.access import (
     ADMINS,
     ALL_ROLES,
     PEMDA_WIDE_ROLES,
+    NyataRequest,
     get_for_user,
     policy,
     reach,
@@ -68,13 +69,13 @@ set_language = policy(public=True)(django_set_language)
 
 @policy(ALL_ROLES, ALL_ROLES, agency_limited=False)
 @require_POST
-def pemda_switch(request: HttpRequest) -> HttpResponse:
+def pemda_switch(request: NyataRequest) -> HttpResponse:
     """Switching Pemda is explicit; only to a Pemda where the user holds a role."""
     try:
         wanted = int(request.POST.get("pemda", ""))
     except ValueError:
         return HttpResponseBadRequest(_("Pemda tidak valid."))
-    if wanted not in {m.pemda_id for m in request.memberships}:  # type: ignore[attr-defined]
+    if wanted not in {m.pemda_id for m in request.memberships}:
         return HttpResponseBadRequest(_("Anda tidak memiliki peran di Pemda itu."))
     request.session[SESSION_PEMDA] = wanted
     return redirect("home")
@@ -83,16 +84,16 @@ def pemda_switch(request: HttpRequest) -> HttpResponse:
 # --- home -------------------------------------------------------------------------------------
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: NyataRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("login")
     return _home(request)
 
 
 @policy(ALL_ROLES, agency_limited=False)
-def _home(request: HttpRequest) -> HttpResponse:
-    roles = request.roles  # type: ignore[attr-defined]
-    agencies = list(Agency.objects.filter(pk__in=request.agency_ids))  # type: ignore[attr-defined]
+def _home(request: NyataRequest) -> HttpResponse:
+    roles = request.roles
+    agencies = list(Agency.objects.filter(pk__in=request.agency_ids))
     counts = (
         {
             "agencies": Agency.objects.count(),
@@ -102,8 +103,9 @@ def _home(request: HttpRequest) -> HttpResponse:
         if roles & PEMDA_WIDE_ROLES
         else None
     )
-    return render(request, "core/home.html", {"my_agencies": agencies, "counts": counts,
-                                              "fiscal_years": FiscalYear.objects.all()})
+    return render(
+        request, "core/home.html", {"my_agencies": agencies, "counts": counts, "fiscal_years": FiscalYear.objects.all()}
+    )
 
 
 home.nyata_policy = _home.nyata_policy  # type: ignore[attr-defined]
@@ -113,7 +115,7 @@ home.nyata_policy = _home.nyata_policy  # type: ignore[attr-defined]
 
 
 def _edit(
-    request: HttpRequest,
+    request: NyataRequest,
     form_class: type[Any],
     instance: models.Model | None,
     *,
@@ -121,29 +123,28 @@ def _edit(
     back: str,
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    form = form_class(request.POST or None, instance=instance, pemda=request.pemda)  # type: ignore[attr-defined]
+    form = form_class(request.POST or None, instance=instance, pemda=request.pemda)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.record_save(actor=request.user, obj=form.instance)  # type: ignore[arg-type]
+            actions.record_save(actor=request.user, obj=form.instance)
         except ValidationError as e:
             form.add_error(None, e)
         else:
             messages.success(request, _("Perubahan disimpan."))
             return redirect(back)
-    return render(request, "core/form.html", {"form": form, "title": title, "back": back,
-                                              "object": instance, **(extra or {})})
+    return render(
+        request, "core/form.html", {"form": form, "title": title, "back": back, "object": instance, **(extra or {})}
+    )
 
 
 @policy(ORG_READERS | {Role.AGENCY_OPERATOR})
-def agency_list(request: HttpRequest) -> HttpResponse:
-    agencies = reach(request, Agency.objects.all(), "pk").annotate(
-        n_positions=models.Count("positions")
-    )
+def agency_list(request: NyataRequest) -> HttpResponse:
+    agencies = reach(request, Agency.objects.all(), "pk").annotate(n_positions=models.Count("positions"))
     return render(request, "core/agency_list.html", {"agencies": agencies})
 
 
 @policy(ORG_READERS | {Role.AGENCY_OPERATOR})
-def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_detail(request: NyataRequest, pk: int) -> HttpResponse:
     agency = get_for_user(request, Agency, "pk", pk=pk)
     positions = Position.objects.filter(agency=agency).select_related("superior")
     holders = {
@@ -151,85 +152,98 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for a in Assignment.objects.filter(position__agency=agency, end__isnull=True).select_related("official")
     }
     rows = [(p, holders.get(p.pk)) for p in positions]
-    return render(request, "core/agency_detail.html", {"agency": agency, "rows": rows,
-                                                       "units": agency.units.all()})
+    return render(request, "core/agency_detail.html", {"agency": agency, "rows": rows, "units": agency.units.all()})
 
 
 @policy(ADMINS, ADMINS)
-def agency_create(request: HttpRequest) -> HttpResponse:
+def agency_create(request: NyataRequest) -> HttpResponse:
     return _edit(request, AgencyForm, None, title=_("Perangkat daerah baru"), back=reverse("agency_list"))
 
 
 @policy(ADMINS, ADMINS)
-def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_edit(request: NyataRequest, pk: int) -> HttpResponse:
     agency = get_for_user(request, Agency, "pk", pk=pk)
-    return _edit(request, AgencyForm, agency, title=_("Ubah perangkat daerah"),
-                 back=reverse("agency_detail", args=[agency.pk]))
+    return _edit(
+        request, AgencyForm, agency, title=_("Ubah perangkat daerah"), back=reverse("agency_detail", args=[agency.pk])
+    )
 
 
 @policy(ORG_READERS)
-def position_list(request: HttpRequest) -> HttpResponse:
+def position_list(request: NyataRequest) -> HttpResponse:
     positions = reach(request, Position.objects.select_related("agency", "superior"))
     return render(request, "core/position_list.html", {"positions": positions})
 
 
 @policy(ADMINS, ADMINS)
-def position_create(request: HttpRequest) -> HttpResponse:
+def position_create(request: NyataRequest) -> HttpResponse:
     return _edit(request, PositionForm, None, title=_("Jabatan baru"), back=reverse("position_list"))
 
 
 @policy(ADMINS, ADMINS)
-def position_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def position_edit(request: NyataRequest, pk: int) -> HttpResponse:
     position = get_for_user(request, Position, pk=pk)
     return _edit(request, PositionForm, position, title=_("Ubah jabatan"), back=reverse("position_list"))
 
 
 @policy(ORG_READERS)
-def official_list(request: HttpRequest) -> HttpResponse:
+def official_list(request: NyataRequest) -> HttpResponse:
     current = Assignment.objects.filter(end__isnull=True).select_related("position__agency", "official")
     current = reach(request, current, "position__agency")
-    return render(request, "core/official_list.html", {"assignments": current,
-                                                       "show_nip": bool(request.roles & ADMINS)})  # type: ignore[attr-defined]
+    return render(
+        request, "core/official_list.html", {"assignments": current, "show_nip": bool(request.roles & ADMINS)}
+    )
 
 
 @policy(ADMINS, ADMINS)
-def official_create(request: HttpRequest) -> HttpResponse:
+def official_create(request: NyataRequest) -> HttpResponse:
     return _edit(request, OfficialForm, None, title=_("Pejabat baru"), back=reverse("official_list"))
 
 
 @policy(ADMINS, ADMINS)
-def official_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def official_edit(request: NyataRequest, pk: int) -> HttpResponse:
     official = get_for_user(request, Official, None, pk=pk)
     history = official.assignments.select_related("position")
-    return _edit(request, OfficialForm, official, title=_("Ubah pejabat"), back=reverse("official_list"),
-                 extra={"assignments": history})
+    return _edit(
+        request,
+        OfficialForm,
+        official,
+        title=_("Ubah pejabat"),
+        back=reverse("official_list"),
+        extra={"assignments": history},
+    )
 
 
 @policy(ADMINS, ADMINS)
-def assignment_create(request: HttpRequest) -> HttpResponse:
+def assignment_create(request: NyataRequest) -> HttpResponse:
     return _edit(request, AssignmentForm, None, title=_("Penugasan jabatan"), back=reverse("official_list"))
 
 
 @policy(ADMINS, ADMINS)
-def organisation_import(request: HttpRequest) -> HttpResponse:
+def organisation_import(request: NyataRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     errors: list[Any] = []
     if request.method == "POST" and form.is_valid():
         try:
-            counts = import_organisation(actor=request.user, pemda=request.pemda,  # type: ignore[arg-type,attr-defined]
-                                         upload=form.cleaned_data["file"])
+            counts = import_organisation(
+                actor=request.user,
+                pemda=request.pemda,
+                upload=form.cleaned_data["file"],
+            )
         except ImportErrors as e:
             errors = e.errors
         else:
-            messages.success(request, _("Impor berhasil: %(a)d perangkat daerah, %(p)d jabatan, %(o)d pejabat.")
-                             % {"a": counts["agencies"], "p": counts["positions"], "o": counts["officials"]})
+            messages.success(
+                request,
+                _("Impor berhasil: %(a)d perangkat daerah, %(p)d jabatan, %(o)d pejabat.")
+                % {"a": counts["agencies"], "p": counts["positions"], "o": counts["officials"]},
+            )
             return redirect("agency_list")
     return render(request, "core/import.html", {"form": form, "errors": errors}, status=400 if errors else 200)
 
 
 @policy(ADMINS)
-def organisation_template(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(template_bytes(request.pemda), content_type=XLSX_CONTENT_TYPE)  # type: ignore[attr-defined]
+def organisation_template(request: NyataRequest) -> HttpResponse:
+    response = HttpResponse(template_bytes(request.pemda), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="nyata-organisasi.xlsx"'
     return response
 
@@ -238,11 +252,15 @@ def organisation_template(request: HttpRequest) -> HttpResponse:
 
 
 @policy(PEMDA_WIDE_ROLES, ADMINS)
-def fiscal_year_list(request: HttpRequest) -> HttpResponse:
-    form = FiscalYearForm(request.POST or None, pemda=request.pemda)  # type: ignore[attr-defined]
+def fiscal_year_list(request: NyataRequest) -> HttpResponse:
+    form = FiscalYearForm(request.POST or None, pemda=request.pemda)
     if request.method == "POST" and form.is_valid():
-        actions.fiscal_year_create(actor=request.user, pemda=request.pemda,  # type: ignore[arg-type,attr-defined]
-                                   year=form.cleaned_data["year"], state=form.cleaned_data["state"])
+        actions.fiscal_year_create(
+            actor=request.user,
+            pemda=request.pemda,
+            year=form.cleaned_data["year"],
+            state=form.cleaned_data["state"],
+        )
         messages.success(request, _("Tahun anggaran dibuat dengan empat triwulan."))
         return redirect("fiscal_year_list")
     years = FiscalYear.objects.prefetch_related("quarters")
@@ -253,11 +271,11 @@ def fiscal_year_list(request: HttpRequest) -> HttpResponse:
 
 
 @policy(ADMINS, ADMINS)
-def membership_list(request: HttpRequest) -> HttpResponse:
-    form = MembershipForm(request.POST or None, pemda=request.pemda)  # type: ignore[attr-defined]
+def membership_list(request: NyataRequest) -> HttpResponse:
+    form = MembershipForm(request.POST or None, pemda=request.pemda)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.record_save(actor=request.user, obj=form.instance)  # type: ignore[arg-type]
+            actions.record_save(actor=request.user, obj=form.instance)
         except ValidationError as e:
             form.add_error(None, e)
         else:
@@ -282,13 +300,13 @@ def register_history(label: str, model: type[models.Model], agency_field: str | 
 
 
 @policy(HISTORY_READERS)
-def object_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
+def object_history(request: NyataRequest, label: str, pk: int) -> HttpResponse:
     from django.http import Http404
 
     if label not in HISTORY_MODELS:
         raise Http404
     model, agency_field = HISTORY_MODELS[label]
-    if agency_field is None and not (request.roles & PEMDA_WIDE_ROLES):  # type: ignore[attr-defined]
+    if agency_field is None and not (request.roles & PEMDA_WIDE_ROLES):
         raise Http404
     obj = get_for_user(request, model, agency_field, pk=pk)
     events = AuditEvent.objects.filter(object_type=label, object_id=str(obj.pk)).order_by("-seq")

@@ -61,13 +61,21 @@ def open_workbook(upload: IO[bytes] | bytes, *, max_bytes: int = MAX_UPLOAD_BYTE
 
     data = upload if isinstance(upload, bytes) else upload.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise ImportErrors([CellError("", None, None, _("Berkas terlalu besar (maksimal %(mb)d MB).") % {"mb": max_bytes // (1024 * 1024)})])
+        raise ImportErrors(
+            [
+                CellError(
+                    "", None, None, _("Berkas terlalu besar (maksimal %(mb)d MB).") % {"mb": max_bytes // (1024 * 1024)}
+                )
+            ]
+        )
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ImportErrors([CellError("", None, None, _("Berkas bukan buku kerja Excel (.xlsx)."))])
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         infos = zf.infolist()
         if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED_BYTES:
-            raise ImportErrors([CellError("", None, None, _("Isi berkas terlalu besar setelah diekstrak; berkas ditolak."))])
+            raise ImportErrors(
+                [CellError("", None, None, _("Isi berkas terlalu besar setelah diekstrak; berkas ditolak."))]
+            )
         if "[Content_Types].xml" not in zf.namelist():
             raise ImportErrors([CellError("", None, None, _("Berkas bukan buku kerja Excel (.xlsx)."))])
     try:
@@ -139,8 +147,9 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def build_workbook(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
-                   instructions: Sequence[str] = ()) -> bytes:
+def build_workbook(
+    sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]], instructions: Sequence[str] = ()
+) -> bytes:
     import openpyxl
     from openpyxl.styles import Font
 

@@ -7,6 +7,7 @@ adds only what is missing (later features add their own steps here).
 from __future__ import annotations
 
 import csv
+import functools
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,10 +41,44 @@ GOVERNOR = "H. Herman Deru, S.H., M.M."
 VICE_GOVERNOR = "H. Cik Ujang, S.H."
 REGIONAL_SECRETARY = "Ir. S.A. Supriono"  # named as Sekda in a 2023 source (indicators.csv)
 
-_GIVEN = ["Ahmad", "Siti", "Rudi", "Dewi", "Hendra", "Nurul", "Agus", "Rina", "Budi", "Yuli",
-          "Fajar", "Lestari", "Irwan", "Maya", "Joko", "Ratna", "Eko", "Wulan", "Taufik", "Indah"]
-_FAMILY = ["Saputra", "Wijaya", "Harahap", "Pratama", "Hasibuan", "Kurniawan", "Lubis",
-           "Santoso", "Rahmawati", "Siregar", "Nasution", "Permana", "Putri", "Hidayat"]
+_GIVEN = [
+    "Ahmad",
+    "Siti",
+    "Rudi",
+    "Dewi",
+    "Hendra",
+    "Nurul",
+    "Agus",
+    "Rina",
+    "Budi",
+    "Yuli",
+    "Fajar",
+    "Lestari",
+    "Irwan",
+    "Maya",
+    "Joko",
+    "Ratna",
+    "Eko",
+    "Wulan",
+    "Taufik",
+    "Indah",
+]
+_FAMILY = [
+    "Saputra",
+    "Wijaya",
+    "Harahap",
+    "Pratama",
+    "Hasibuan",
+    "Kurniawan",
+    "Lubis",
+    "Santoso",
+    "Rahmawati",
+    "Siregar",
+    "Nasution",
+    "Permana",
+    "Putri",
+    "Hidayat",
+]
 
 
 @dataclass
@@ -79,26 +114,31 @@ def _pemda(code: str, name: str, kind: str, capital: str, head_title: str) -> Pe
     with unscoped():
         pemda = Pemda.objects.filter(code=code).first()
     if pemda is None:
-        pemda = actions.pemda_create(actor=None, code=code, name=name, kind=kind, capital=capital,
-                                     head_title=head_title)
+        pemda = actions.pemda_create(
+            actor=None, code=code, name=name, kind=kind, capital=capital, head_title=head_title
+        )
     return pemda
 
 
 def _fiscal_years(pemda: Pemda) -> None:
-    for year, state in ((2025, FiscalYear.State.CLOSED), (2026, FiscalYear.State.RUNNING),
-                        (2027, FiscalYear.State.PLANNING)):
+    for year, state in (
+        (2025, FiscalYear.State.CLOSED),
+        (2026, FiscalYear.State.RUNNING),
+        (2027, FiscalYear.State.PLANNING),
+    ):
         if not FiscalYear.objects.filter(year=year).exists():
             actions.fiscal_year_create(actor=None, pemda=pemda, year=year, state=state)
+
+
+def _new_agency(pemda: Pemda, r: dict[str, str]) -> Agency:
+    kind = r["type"] or Agency.Kind.OTHER
+    return Agency(pemda=pemda, code=r["code"], name=r["name"], abbreviation=r["abbreviation"] or "", kind=kind)
 
 
 def _agencies(pemda: Pemda, rows: list[dict[str, str]]) -> dict[str, Agency]:
     out = {}
     for r in rows:
-        agency, _ = _get_or_save(
-            Agency, {"code": r["code"]},
-            lambda r=r: Agency(pemda=pemda, code=r["code"], name=r["name"],
-                               abbreviation=r["abbreviation"] or "", kind=r["type"] or "lainnya"),
-        )
+        agency, _ = _get_or_save(Agency, {"code": r["code"]}, functools.partial(_new_agency, pemda, r))
         out[agency.code] = agency
     return out
 
@@ -108,16 +148,26 @@ def _position(pemda: Pemda, code: str, **fields: Any) -> Position:
     return pos
 
 
-def _appoint(pemda: Pemda, position: Position, name: str, nip: str, sex: str, illustrative: bool,
-             start: dt.date, acting: bool = False) -> Official:
+def _appoint(
+    pemda: Pemda,
+    position: Position,
+    name: str,
+    nip: str,
+    sex: str,
+    illustrative: bool,
+    start: dt.date,
+    acting: bool = False,
+) -> Official:
     lookup = {"nip": nip} if nip else {"name": name}
     official, _ = _get_or_save(
-        Official, lookup,
+        Official,
+        lookup,
         lambda: Official(pemda=pemda, name=name, nip=nip, sex=sex, is_illustrative=illustrative),
     )
     if not Assignment.objects.filter(position=position, end__isnull=True).exists():
-        actions.record_save(actor=None, obj=Assignment(pemda=pemda, official=official, position=position,
-                                                       start=start, acting=acting))
+        actions.record_save(
+            actor=None, obj=Assignment(pemda=pemda, official=official, position=position, start=start, acting=acting)
+        )
     return official
 
 
@@ -141,30 +191,52 @@ def load_province() -> tuple[Pemda, list[DemoAccount]]:
     with tenant_scope(pemda), transaction.atomic():
         for r in _rows("kabkota.csv"):
             if not Location.objects.filter(code=r["code"]).exists():
-                actions.record_save(actor=None, obj=Location(pemda=pemda, code=r["code"], name=r["name"],
-                                                             short_name=r["short_name"], kind=r["type"]))
+                actions.record_save(
+                    actor=None,
+                    obj=Location(
+                        pemda=pemda, code=r["code"], name=r["name"], short_name=r["short_name"], kind=r["type"]
+                    ),
+                )
         _fiscal_years(pemda)
         agencies = _agencies(pemda, _rows("opd.csv"))
         start = dt.date(2025, 2, 20)  # inauguration of the 2025–2030 governor (illustrative date)
         gov = _position(pemda, "GUB", name="Gubernur Sumatera Selatan", level=Position.Level.REGIONAL_HEAD)
-        vice = _position(pemda, "WAGUB", name="Wakil Gubernur Sumatera Selatan",
-                         level=Position.Level.DEPUTY_HEAD, superior=gov)
-        sekda = _position(pemda, "SEKDA", name="Sekretaris Daerah Provinsi Sumatera Selatan",
-                          level=Position.Level.JPT_MADYA, agency=agencies["SETDA"], superior=gov,
-                          is_agency_head=True)
+        vice = _position(
+            pemda, "WAGUB", name="Wakil Gubernur Sumatera Selatan", level=Position.Level.DEPUTY_HEAD, superior=gov
+        )
+        sekda = _position(
+            pemda,
+            "SEKDA",
+            name="Sekretaris Daerah Provinsi Sumatera Selatan",
+            level=Position.Level.JPT_MADYA,
+            agency=agencies["SETDA"],
+            superior=gov,
+            is_agency_head=True,
+        )
         _appoint(pemda, gov, GOVERNOR, "", "L", False, start)
         _appoint(pemda, vice, VICE_GOVERNOR, "", "L", False, start)
         _appoint(pemda, sekda, REGIONAL_SECRETARY, "", "L", False, dt.date(2023, 1, 2))
         for i, (code, agency) in enumerate(sorted(agencies.items())):
             if code == "SETDA":
                 continue
-            kind = "Kepala Biro" if agency.kind == Agency.Kind.BUREAU else (
-                "Direktur" if agency.kind == Agency.Kind.HOSPITAL else (
-                    "Inspektur" if agency.kind == Agency.Kind.INSPECTORATE else "Kepala"))
-            head = _position(pemda, f"KA-{code}", name=f"{kind} {agency.abbreviation or agency.name}",
-                             level=Position.Level.JPT_PRATAMA, agency=agency,
-                             superior=sekda if agency.kind == Agency.Kind.BUREAU else gov,
-                             is_agency_head=True)
+            kind = (
+                "Kepala Biro"
+                if agency.kind == Agency.Kind.BUREAU
+                else (
+                    "Direktur"
+                    if agency.kind == Agency.Kind.HOSPITAL
+                    else ("Inspektur" if agency.kind == Agency.Kind.INSPECTORATE else "Kepala")
+                )
+            )
+            head = _position(
+                pemda,
+                f"KA-{code}",
+                name=f"{kind} {agency.abbreviation or agency.name}",
+                level=Position.Level.JPT_PRATAMA,
+                agency=agency,
+                superior=sekda if agency.kind == Agency.Kind.BUREAU else gov,
+                is_agency_head=True,
+            )
             name, nip, sex = _illustrative_person(i)
             # Every seventh post is held by an acting official (Plt.) to show the case.
             _appoint(pemda, head, name, nip, sex, True, dt.date(2025, 6, 2), acting=(i % 7 == 3))
@@ -178,19 +250,39 @@ def load_province() -> tuple[Pemda, list[DemoAccount]]:
             ("operator.pubmtr", "Operator Dinas PU Bina Marga", Role.AGENCY_OPERATOR, agencies["PUBMTR"]),
         ]
         out = []
-        for username, full, role, agency in accounts:
-            _grant(pemda, _user(username, full), role, agency)
-            out.append(DemoAccount(username, role.label, str(agency or "—"), pemda.code))
+        for username, full, role, where in accounts:
+            _grant(pemda, _user(username, full), role, where)
+            out.append(DemoAccount(username, str(role.label), str(where or "—"), pemda.code))
     return pemda, out
 
 
 def load_regency() -> tuple[Pemda, list[DemoAccount]]:
     pemda = _pemda(REGENCY_CODE, "Kabupaten Banyuasin", Pemda.Kind.REGENCY, "Pangkalan Balai", "Bupati")
     rows = [  # illustrative: a few agencies of a regency, to show tenant isolation
-        {"code": "BAPPEDA", "name": "Bappeda Kabupaten Banyuasin (ilustratif)", "abbreviation": "Bappeda", "type": "badan"},
-        {"code": "DINKES", "name": "Dinas Kesehatan Kabupaten Banyuasin (ilustratif)", "abbreviation": "Dinkes", "type": "dinas"},
-        {"code": "PUPR", "name": "Dinas PUPR Kabupaten Banyuasin (ilustratif)", "abbreviation": "PUPR", "type": "dinas"},
-        {"code": "INSP", "name": "Inspektorat Kabupaten Banyuasin (ilustratif)", "abbreviation": "Inspektorat", "type": "inspektorat"},
+        {
+            "code": "BAPPEDA",
+            "name": "Bappeda Kabupaten Banyuasin (ilustratif)",
+            "abbreviation": "Bappeda",
+            "type": "badan",
+        },
+        {
+            "code": "DINKES",
+            "name": "Dinas Kesehatan Kabupaten Banyuasin (ilustratif)",
+            "abbreviation": "Dinkes",
+            "type": "dinas",
+        },
+        {
+            "code": "PUPR",
+            "name": "Dinas PUPR Kabupaten Banyuasin (ilustratif)",
+            "abbreviation": "PUPR",
+            "type": "dinas",
+        },
+        {
+            "code": "INSP",
+            "name": "Inspektorat Kabupaten Banyuasin (ilustratif)",
+            "abbreviation": "Inspektorat",
+            "type": "inspektorat",
+        },
     ]
     with tenant_scope(pemda), transaction.atomic():
         _fiscal_years(pemda)
@@ -201,7 +293,7 @@ def load_regency() -> tuple[Pemda, list[DemoAccount]]:
             ("operator.banyuasin", "Operator Dinkes Banyuasin", Role.AGENCY_OPERATOR, agencies["DINKES"]),
         ]:
             _grant(pemda, _user(username, full), role, agency)
-            out.append(DemoAccount(username, role.label, str(agency or "—"), pemda.code))
+            out.append(DemoAccount(username, str(role.label), str(agency or "—"), pemda.code))
     return pemda, out
 
 

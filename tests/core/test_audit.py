@@ -60,20 +60,16 @@ def test_the_database_refuses_to_update_or_delete_events(world: World) -> None:
     with unscoped():
         event = AuditEvent.objects.filter(pemda=world.a).first()
     assert event is not None
-    with pytest.raises(DatabaseError), transaction.atomic():
-        with connection.cursor() as cur:
-            cur.execute("UPDATE core_auditevent SET action = 'x' WHERE id = %s", [event.pk])
-    with pytest.raises(DatabaseError), transaction.atomic():
-        with connection.cursor() as cur:
-            cur.execute("DELETE FROM core_auditevent WHERE id = %s", [event.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("UPDATE core_auditevent SET action = 'x' WHERE id = %s", [event.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cur:
+        cur.execute("DELETE FROM core_auditevent WHERE id = %s", [event.pk])
 
 
 def test_verify_names_an_altered_event(world: World) -> None:
     with unscoped():
         target = AuditEvent.objects.filter(pemda=world.a).order_by("seq")[3]
-    _edit_behind_the_apps_back(
-        "UPDATE core_auditevent SET object_repr = %s WHERE id = %s", ["Dinas Palsu", target.pk]
-    )
+    _edit_behind_the_apps_back("UPDATE core_auditevent SET object_repr = %s WHERE id = %s", ["Dinas Palsu", target.pk])
     err = StringIO()
     with pytest.raises(CommandError):
         call_command("audit", "verify", "--pemda", "99", stderr=err)
@@ -117,8 +113,13 @@ def test_verify_detects_an_inserted_event(world: World) -> None:
             [world.a.pk],
         )
     forged = AuditEvent(
-        pemda=world.a, seq=3, created_at=events[2].created_at, action="nyata.agency.created",
-        data={}, prev_hash=events[1].hash, hash="f" * 64,
+        pemda=world.a,
+        seq=3,
+        created_at=events[2].created_at,
+        action="nyata.agency.created",
+        data={},
+        prev_hash=events[1].hash,
+        hash="f" * 64,
     )
     with unscoped():
         forged.save(force_insert=True)
@@ -137,8 +138,12 @@ def test_record_refuses_to_run_outside_a_transaction(world: World, monkeypatch: 
 
 def test_secrets_are_masked_in_events(world: World) -> None:
     with transaction.atomic():
-        event = audit.record(pemda=world.a, actor=None, action="nyata.test.secret",
-                             data={"password": "rahasia", "nested": {"otp_token": "123456"}, "ok": 1})
+        event = audit.record(
+            pemda=world.a,
+            actor=None,
+            action="nyata.test.secret",
+            data={"password": "rahasia", "nested": {"otp_token": "123456"}, "ok": 1},
+        )
     assert event.data == {"password": "***", "nested": {"otp_token": "***"}, "ok": 1}
 
 

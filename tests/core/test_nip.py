@@ -19,15 +19,15 @@ def test_a_valid_nip_is_decoded() -> None:
 @pytest.mark.parametrize(
     "raw,code",
     [
-        ("19800315200501100", "nip_length"),      # 17 digits
-        ("1980031520050110021", "nip_length"),    # 19 digits
-        ("19800315200501100A", "nip_length"),     # a letter
-        ("198002302005011002", "nip_birth"),      # 30 February
-        ("198013152005011002", "nip_birth"),      # month 13
+        ("19800315200501100", "nip_length"),  # 17 digits
+        ("1980031520050110021", "nip_length"),  # 19 digits
+        ("19800315200501100A", "nip_length"),  # a letter
+        ("198002302005011002", "nip_birth"),  # 30 February
+        ("198013152005011002", "nip_birth"),  # month 13
         ("198003152005131002", "nip_appointment"),  # appointment month 13
         ("198003151990011002", "nip_appointment"),  # appointed at ten years old
-        ("198003152005013002", "nip_sex"),        # sex digit 3
-        ("198003152005011000", "nip_sequence"),   # sequence 000
+        ("198003152005013002", "nip_sex"),  # sex digit 3
+        ("198003152005011000", "nip_sequence"),  # sequence 000
     ],
 )
 def test_impossible_nips_are_refused_with_a_reason(raw: str, code: str) -> None:

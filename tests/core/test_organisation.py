@@ -39,10 +39,14 @@ def _workbook(agencies=(), positions=(), officials=(), drop_sheet=None, rename=N
 
 GOOD = dict(
     agencies=[("DINKES", "Dinas Kesehatan", "Dinkes", "dinas"), ("BAPPEDA", "Bappeda", "Bappeda", "badan")],
-    positions=[("KA-DINKES", "Kepala Dinas Kesehatan", "jpt_pratama", "DINKES", "", "ya"),
-               ("SEK-DINKES", "Sekretaris Dinas Kesehatan", "administrator", "DINKES", "KA-DINKES", "tidak")],
-    officials=[("dr. Siti", "198003152005012002", "P", "KA-DINKES", "2025-01-02", "tidak"),
-               ("Budi", "198104052006041003", "L", "SEK-DINKES", "2025-03-01", "ya")],
+    positions=[
+        ("KA-DINKES", "Kepala Dinas Kesehatan", "jpt_pratama", "DINKES", "", "ya"),
+        ("SEK-DINKES", "Sekretaris Dinas Kesehatan", "administrator", "DINKES", "KA-DINKES", "tidak"),
+    ],
+    officials=[
+        ("dr. Siti", "198003152005012002", "P", "KA-DINKES", "2025-01-02", "tidak"),
+        ("Budi", "198104052006041003", "L", "SEK-DINKES", "2025-03-01", "ya"),
+    ],
 )
 
 
@@ -59,17 +63,19 @@ def test_import_creates_everything_with_audit(world: World, scope_a: object) -> 
 def test_import_is_all_or_nothing_and_lists_every_error(world: World, scope_a: object) -> None:
     bad = dict(GOOD)
     bad["agencies"] = [*GOOD["agencies"], ("DINKES", "Ganda", "", "dinas"), ("X", "", "", "kantor")]
-    bad["officials"] = [("Salah", "12345", "L", "KA-DINKES", "2025-01-02", "tidak"),
-                        ("Tanggal", "198003152005011002", "L", "KA-DINKES", "kemarin", "mungkin")]
+    bad["officials"] = [
+        ("Salah", "12345", "L", "KA-DINKES", "2025-01-02", "tidak"),
+        ("Tanggal", "198003152005011002", "L", "KA-DINKES", "kemarin", "mungkin"),
+    ]
     with pytest.raises(ImportErrors) as e:
         import_organisation(actor=None, pemda=world.a, upload=_workbook(**bad))
     where = {(err.sheet, err.row, err.column) for err in e.value.errors}
-    assert ("PerangkatDaerah", 4, "kode") in where        # duplicate code, row 4
-    assert ("PerangkatDaerah", 5, "nama") in where        # missing name
-    assert ("PerangkatDaerah", 5, "jenis") in where       # unknown kind
-    assert ("Pejabat", 2, "nip") in where                 # NIP too short
-    assert ("Pejabat", 3, "mulai") in where               # bad date
-    assert ("Pejabat", 3, "plt") in where                 # bad yes/no
+    assert ("PerangkatDaerah", 4, "kode") in where  # duplicate code, row 4
+    assert ("PerangkatDaerah", 5, "nama") in where  # missing name
+    assert ("PerangkatDaerah", 5, "jenis") in where  # unknown kind
+    assert ("Pejabat", 2, "nip") in where  # NIP too short
+    assert ("Pejabat", 3, "mulai") in where  # bad date
+    assert ("Pejabat", 3, "plt") in where  # bad yes/no
     assert not Agency.objects.filter(code="BAPPEDA").exists()  # nothing saved
 
 
@@ -77,18 +83,23 @@ def test_a_rule_found_while_writing_still_saves_nothing(world: World, scope_a: o
     # The same official in two definitive JPT Pratama posts at once: only checkable on write.
     data = dict(GOOD)
     data["positions"] = [*GOOD["positions"], ("KA-BAPPEDA", "Kepala Bappeda", "jpt_pratama", "BAPPEDA", "", "ya")]
-    data["officials"] = [("dr. Siti", "198003152005012002", "P", "KA-DINKES", "2025-01-02", "tidak"),
-                         ("dr. Siti", "198003152005012002", "P", "KA-BAPPEDA", "2025-02-01", "tidak")]
+    data["officials"] = [
+        ("dr. Siti", "198003152005012002", "P", "KA-DINKES", "2025-01-02", "tidak"),
+        ("dr. Siti", "198003152005012002", "P", "KA-BAPPEDA", "2025-02-01", "tidak"),
+    ]
     with pytest.raises(ImportErrors) as e:
         import_organisation(actor=None, pemda=world.a, upload=_workbook(**data))
     assert any(err.row == 3 and "JPT Pratama" in err.message for err in e.value.errors)
     assert not Agency.objects.filter(code="DINKES").exists()
 
 
-@pytest.mark.parametrize("kwargs,needle", [
-    ({"drop_sheet": "Jabatan"}, "Lembar tidak ditemukan"),
-    ({"rename": {"nama": "Nama Lengkap"}}, "Kolom wajib tidak ada"),
-])
+@pytest.mark.parametrize(
+    "kwargs,needle",
+    [
+        ({"drop_sheet": "Jabatan"}, "Lembar tidak ditemukan"),
+        ({"rename": {"nama": "Nama Lengkap"}}, "Kolom wajib tidak ada"),
+    ],
+)
 def test_missing_sheets_and_renamed_columns_are_named(world: World, scope_a: object, kwargs: dict, needle: str) -> None:
     with pytest.raises(ImportErrors) as e:
         import_organisation(actor=None, pemda=world.a, upload=_workbook(**GOOD, **kwargs))
@@ -96,7 +107,7 @@ def test_missing_sheets_and_renamed_columns_are_named(world: World, scope_a: obj
 
 
 def test_formula_cells_are_refused(world: World, scope_a: object) -> None:
-    data = dict(GOOD, agencies=[("DINKES", "=HYPERLINK(\"http://x\")", "", "dinas")])
+    data = dict(GOOD, agencies=[("DINKES", '=HYPERLINK("http://x")', "", "dinas")])
     with pytest.raises(ImportErrors) as e:
         import_organisation(actor=None, pemda=world.a, upload=_workbook(**data))
     assert any("rumus" in err.message for err in e.value.errors)
@@ -150,26 +161,35 @@ def test_exported_cells_are_neutralised(world: World) -> None:
 def test_an_official_cannot_hold_two_definitive_posts_of_a_level(world: World, scope_a: object) -> None:
     official = world.officials["A1"]
     with pytest.raises(ValidationError, match="JPT Pratama"):
-        actions.record_save(actor=None, obj=Assignment(
-            pemda=world.a, official=official, position=world.positions["A2"], start=dt.date(2025, 6, 1)))
+        actions.record_save(
+            actor=None,
+            obj=Assignment(pemda=world.a, official=official, position=world.positions["A2"], start=dt.date(2025, 6, 1)),
+        )
     # ... but may act (Plt.) in a second one.
-    actions.record_save(actor=None, obj=Assignment(
-        pemda=world.a, official=official, position=world.positions["A2"], start=dt.date(2025, 6, 1),
-        acting=True))
+    actions.record_save(
+        actor=None,
+        obj=Assignment(
+            pemda=world.a, official=official, position=world.positions["A2"], start=dt.date(2025, 6, 1), acting=True
+        ),
+    )
     assert Assignment.objects.filter(official=official).count() == 2
 
 
 def test_a_post_has_one_definitive_holder_at_a_time(world: World, scope_a: object) -> None:
     other = actions.record_save(actor=None, obj=Official(pemda=world.a, name="Calon", nip="198505052010012001"))
     with pytest.raises(ValidationError, match="sudah diisi"):
-        actions.record_save(actor=None, obj=Assignment(
-            pemda=world.a, official=other, position=world.positions["A1"], start=dt.date(2025, 6, 1)))
+        actions.record_save(
+            actor=None,
+            obj=Assignment(pemda=world.a, official=other, position=world.positions["A1"], start=dt.date(2025, 6, 1)),
+        )
     # After the current holder leaves, the post can be filled.
     current = Assignment.objects.get(position=world.positions["A1"])
     current.end = dt.date(2025, 5, 31)
     actions.record_save(actor=None, obj=current)
-    actions.record_save(actor=None, obj=Assignment(
-        pemda=world.a, official=other, position=world.positions["A1"], start=dt.date(2025, 6, 1)))
+    actions.record_save(
+        actor=None,
+        obj=Assignment(pemda=world.a, official=other, position=world.positions["A1"], start=dt.date(2025, 6, 1)),
+    )
 
 
 def test_a_role_in_an_agency_of_another_pemda_is_refused(world: World, scope_a: object) -> None:

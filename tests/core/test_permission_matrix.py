@@ -6,7 +6,6 @@ Adding a URL without a policy, or with parameters but no sample below, fails her
 from __future__ import annotations
 
 import importlib
-
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -18,8 +17,7 @@ from nyata.core.access import SAFE_METHODS, Policy
 from nyata.core.models import AGENCY_ROLES
 from tests.conftest import World
 
-ROLES = ["anonymous", "leader", "perf_admin", "planner", "inspector", "agency_head",
-         "agency_operator", "outsider"]
+ROLES = ["anonymous", "leader", "perf_admin", "planner", "inspector", "agency_head", "agency_operator", "outsider"]
 TARGETS = ["own_agency", "other_agency", "other_pemda"]
 
 # name -> builder(world, target) -> URL kwargs (None: target not meaningful for this route)
@@ -31,13 +29,11 @@ def _agency(w: World, t: str) -> Any:
 
 
 def _position(w: World, t: str) -> Any:
-    return {"own_agency": w.positions["A1"], "other_agency": w.positions["A2"],
-            "other_pemda": w.positions["B1"]}[t]
+    return {"own_agency": w.positions["A1"], "other_agency": w.positions["A2"], "other_pemda": w.positions["B1"]}[t]
 
 
 def _official(w: World, t: str) -> Any:
-    return {"own_agency": w.officials["A1"], "other_agency": w.officials["A2"],
-            "other_pemda": w.officials["B1"]}[t]
+    return {"own_agency": w.officials["A1"], "other_agency": w.officials["A2"], "other_pemda": w.officials["B1"]}[t]
 
 
 URL_SAMPLES: dict[str, Sample] = {
@@ -75,8 +71,7 @@ def _walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPatte
 
 
 def page_routes() -> list[tuple[str, URLPattern]]:
-    return [(route, p) for route, p in _walk(get_resolver().url_patterns)
-            if not route.startswith("api/v1/")]
+    return [(route, p) for route, p in _walk(get_resolver().url_patterns) if not route.startswith("api/v1/")]
 
 
 def api_operations() -> list[tuple[str, str, Any]]:
@@ -106,8 +101,9 @@ def test_every_api_operation_has_a_policy_and_a_sample() -> None:
     assert not no_sample, f"API paths with parameters but no matrix sample: {no_sample}"
 
 
-def expected(pol: Policy, role: str, target: str, method: str, agency_owned: bool,
-             has_object: bool, api_route: bool) -> set[int]:
+def expected(
+    pol: Policy, role: str, target: str, method: str, agency_owned: bool, has_object: bool, api_route: bool
+) -> set[int]:
     if role == "anonymous":
         return {401} if api_route else {302}
     role_name = "perf_admin" if role == "outsider" else role
@@ -115,8 +111,7 @@ def expected(pol: Policy, role: str, target: str, method: str, agency_owned: boo
         return {403}
     if has_object and (role == "outsider") != (target == "other_pemda"):
         return {404}  # the object lives in a Pemda where this user holds no role
-    if (has_object and agency_owned and target == "other_agency" and pol.agency_limited
-            and role_name in AGENCY_ROLES):
+    if has_object and agency_owned and target == "other_agency" and pol.agency_limited and role_name in AGENCY_ROLES:
         return {404}
     return {200, 302, 400, 405} if not api_route else {200, 422}
 
@@ -137,15 +132,16 @@ def test_page_matrix(route: str, world: World) -> None:
     sample = URL_SAMPLES.get(pattern.name)
     failures = []
     clients = {role: world.client(None if role == "anonymous" else role) for role in ROLES}
-    for target in (TARGETS if sample else ["own_agency"]):
+    for target in TARGETS if sample else ["own_agency"]:
         kwargs = sample(world, target) if sample else {}
         if kwargs is None:
             continue
         url = reverse(pattern.name, kwargs=kwargs)
         for role in ROLES:
             for method in _methods(pol):
-                want = expected(pol, role, target, method, pattern.name not in NOT_AGENCY_OWNED,
-                                bool(sample), api_route=False)
+                want = expected(
+                    pol, role, target, method, pattern.name not in NOT_AGENCY_OWNED, bool(sample), api_route=False
+                )
                 resp = clients[role].get(url) if method == "GET" else clients[role].post(url, {})
                 if resp.status_code not in want:
                     failures.append(f"{method} {url} as {role} ({target}): {resp.status_code}, want {sorted(want)}")
@@ -158,7 +154,7 @@ def test_api_matrix(path: str, method: str, world: World) -> None:
     pol: Policy = func.nyata_policy
     sample = API_SAMPLES.get(path)
     failures = []
-    for target in (TARGETS if sample else ["own_agency"]):
+    for target in TARGETS if sample else ["own_agency"]:
         kwargs = sample(world, target) if sample else {}
         url = "/api/v1" + path.format(**(kwargs or {}))
         for role in ROLES:
@@ -175,4 +171,4 @@ def test_expected_is_not_trivial() -> None:
     pol = Policy(frozenset({"perf_admin"}), frozenset({"perf_admin"}))
     assert expected(pol, "agency_operator", "own_agency", "POST", True, True, False) == {403}
     assert expected(pol, "perf_admin", "other_pemda", "GET", True, True, False) == {404}
-    assert SAFE_METHODS == {"GET", "HEAD", "OPTIONS"}
+    assert {"GET", "HEAD", "OPTIONS"} == SAFE_METHODS

@@ -23,8 +23,13 @@ import pytest
 
 CHROMIUM = os.environ.get("NYATA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 DEMO_PASSWORD = "Nyata-Demo-2026!"
@@ -58,12 +63,21 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         env["DATABASE_URL"] = _pg_database(pg_url, "nyata_e2e", create=True)
     else:
         env.pop("DATABASE_URL", None)
-    subprocess.run([sys.executable, "-m", "nyata", "demo", "--no-serve"], env=env, check=True,
-                   stdout=subprocess.DEVNULL, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "nyata", "demo", "--no-serve"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        timeout=600,
+    )
     port = _free_port()
     log = (data / "server.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "nyata", "serve", "--addr", f"127.0.0.1:{port}"],
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nyata", "serve", "--addr", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -101,8 +115,7 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, demo_server: str) -> Iterator[Any]:
-    context = browser.new_context(base_url=demo_server, viewport={"width": 1280, "height": 900},
-                                  locale="id-ID")
+    context = browser.new_context(base_url=demo_server, viewport={"width": 1280, "height": 900}, locale="id-ID")
     pg = context.new_page()
     yield pg
     context.close()

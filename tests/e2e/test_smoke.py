@@ -39,8 +39,9 @@ def test_wrong_password_is_refused_with_a_message(page: Any) -> None:
 
 
 def test_operator_sees_only_own_agency_on_a_phone(browser: Any, demo_server: str) -> None:
-    context = browser.new_context(base_url=demo_server, viewport={"width": 390, "height": 844},
-                                  is_mobile=True, locale="id-ID")
+    context = browser.new_context(
+        base_url=demo_server, viewport={"width": 390, "height": 844}, is_mobile=True, locale="id-ID"
+    )
     page = context.new_page()
     login(page, "operator.dinkes")
     page.goto("/organisasi/pd/")

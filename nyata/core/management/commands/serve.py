@@ -22,8 +22,20 @@ class Command(BaseCommand):
             call_command("runserver", options["addr"], use_reloader=False)
             return
         gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-        os.execv(gunicorn, [
-            gunicorn, "nyata.wsgi:application", "--bind", options["addr"],
-            "--workers", str(options["workers"]), "--threads", str(options["threads"]),
-            "--worker-class", "gthread", "--access-logfile", "-",
-        ])
+        os.execv(
+            gunicorn,
+            [
+                gunicorn,
+                "nyata.wsgi:application",
+                "--bind",
+                options["addr"],
+                "--workers",
+                str(options["workers"]),
+                "--threads",
+                str(options["threads"]),
+                "--worker-class",
+                "gthread",
+                "--access-logfile",
+                "-",
+            ],
+        )
