@@ -69,7 +69,7 @@ def build_world() -> World:
         a2 = actions.record_save(actor=None, obj=Agency(pemda=a, code="A2", name="Dinas Dua", kind="dinas"))
         w = World(a=a, b=b, a1=a1, a2=a2, b1=None)  # type: ignore[arg-type]
         gov = actions.record_save(actor=None, obj=Position(pemda=a, code="GUB", name="Gubernur", level="kepala_daerah"))
-        for ag in (a1, a2):
+        for i, ag in enumerate((a1, a2), start=1):
             p = actions.record_save(
                 actor=None,
                 obj=Position(
@@ -83,7 +83,7 @@ def build_world() -> World:
                 ),
             )
             o = actions.record_save(
-                actor=None, obj=Official(pemda=a, name=f"Pejabat {ag.code}", nip=f"19800101200501100{ag.pk % 10}")
+                actor=None, obj=Official(pemda=a, name=f"Pejabat {ag.code}", nip=f"19800101200501100{i}")
             )
             actions.record_save(actor=None, obj=Assignment(pemda=a, official=o, position=p, start=dt.date(2025, 1, 1)))
             w.positions[ag.code] = p

@@ -14,6 +14,7 @@ urlpatterns = [
     path("organisasi/pd/baru/", views.agency_create, name="agency_create"),
     path("organisasi/pd/<int:pk>/", views.agency_detail, name="agency_detail"),
     path("organisasi/pd/<int:pk>/ubah/", views.agency_edit, name="agency_edit"),
+    path("organisasi/unit/baru/", views.unit_create, name="unit_create"),
     path("organisasi/jabatan/", views.position_list, name="position_list"),
     path("organisasi/jabatan/baru/", views.position_create, name="position_create"),
     path("organisasi/jabatan/<int:pk>/ubah/", views.position_edit, name="position_edit"),

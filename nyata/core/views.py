@@ -32,6 +32,7 @@ from nyata.core.forms import (
     MembershipForm,
     OfficialForm,
     PositionForm,
+    UnitForm,
     UploadForm,
 )
 from nyata.core.importers import import_organisation, template_bytes
@@ -166,6 +167,12 @@ def agency_edit(request: NyataRequest, pk: int) -> HttpResponse:
     return _edit(
         request, AgencyForm, agency, title=_("Ubah perangkat daerah"), back=reverse("agency_detail", args=[agency.pk])
     )
+
+
+@policy(ADMINS, ADMINS)
+def unit_create(request: NyataRequest) -> HttpResponse:
+    """Sub-units (bidang, bagian, UPTD) nest under an agency and under each other."""
+    return _edit(request, UnitForm, None, title=_("Unit kerja baru"), back=reverse("agency_list"))
 
 
 @policy(ORG_READERS)

@@ -20,7 +20,8 @@ def _edit_behind_the_apps_back(sql: str, params: list[object]) -> None:
             cur.execute("DROP TRIGGER core_auditevent_no_update")
             cur.execute("DROP TRIGGER core_auditevent_no_delete")
         else:
-            cur.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only")
+            # As a superuser would: replica mode skips ordinary triggers for this transaction.
+            cur.execute("SET LOCAL session_replication_role = replica")
         cur.execute(sql, params)
 
 

@@ -205,3 +205,19 @@ def test_agency_roles_need_an_agency_and_pemda_roles_refuse_one(world: World, sc
         actions.membership_grant(actor=None, pemda=world.a, user=user, role=Role.AGENCY_OPERATOR)
     with pytest.raises(ValidationError):
         actions.membership_grant(actor=None, pemda=world.a, user=user, role=Role.LEADER, agency=world.a1)
+
+
+def test_a_sub_unit_must_nest_inside_its_own_agency(world: World) -> None:
+    from nyata.core.models import Unit
+
+    client = world.client("perf_admin")
+    resp = client.post("/organisasi/unit/baru/", {"agency": world.a1.pk, "name": "Bidang P2P", "kind": "bidang"})
+    assert resp.status_code == 302
+    with tenant_scope(world.a):
+        parent = Unit.objects.get(name="Bidang P2P")
+    resp = client.post(
+        "/organisasi/unit/baru/", {"agency": world.a2.pk, "parent": parent.pk, "name": "Seksi X", "kind": "subbidang"}
+    )
+    assert resp.status_code == 200 and "induk" in resp.content.decode()
+    with tenant_scope(world.a):
+        assert not Unit.objects.filter(name="Seksi X").exists()
