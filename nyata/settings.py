@@ -111,6 +111,9 @@ INSTALLED_APPS = [
     "csp",
     "template_partials",
     "django_tasks",
+    "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "nyata.core",
     "nyata.planning",
     "nyata.agreements",
@@ -129,6 +132,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -301,6 +305,14 @@ EMAIL_BACKEND = env_str(
 DEFAULT_FROM_EMAIL = env_str("NYATA_FROM_EMAIL", "nyata@localhost")
 
 TASKS = {"default": {"BACKEND": env_str("NYATA_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+
+# Electronic seal of the Pemda (PKCS#12) for PAdES signatures on agreements. Empty: the
+# demo creates its own CA and seal certificate in the data folder (never in production).
+SEAL_P12 = env_str("NYATA_SEAL_P12")
+SEAL_PASSPHRASE = env_secret("NYATA_SEAL_PASSPHRASE")
+# Where public verification links printed on documents point to.
+PUBLIC_BASE_URL = env_str("NYATA_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+OTP_TOTP_ISSUER = "Nyata"
 
 # Demo mode prints demo credentials; never on in production.
 DEMO_MODE = env_bool("NYATA_DEMO", False)
