@@ -140,8 +140,13 @@ def _edit(
 
 @policy(ORG_READERS | {Role.AGENCY_OPERATOR})
 def agency_list(request: NyataRequest) -> HttpResponse:
+    """The list and, for an HTMX search request, only its rows (one template serves both)."""
     agencies = reach(request, Agency.objects.all(), "pk").annotate(n_positions=models.Count("positions"))
-    return render(request, "core/agency_list.html", {"agencies": agencies})
+    query = request.GET.get("q", "").strip()
+    if query:
+        agencies = agencies.filter(models.Q(name__icontains=query) | models.Q(code__icontains=query))
+    template = "core/agency_list.html#rows" if request.headers.get("HX-Request") else "core/agency_list.html"
+    return render(request, template, {"agencies": agencies, "q": query})
 
 
 @policy(ORG_READERS | {Role.AGENCY_OPERATOR})

@@ -31,7 +31,14 @@ from .model import (
     ScoringConfig,
 )
 from .reference import score_reference
-from .vector import BulkResult, Columns, DuplicateRowError, achievement_array, score_columns
+from .vector import (
+    BulkResult,
+    Columns,
+    DuplicateRowError,
+    achievement_array,
+    efficiency_array,
+    score_columns,
+)
 
 __all__ = [
     "HIGHER",
@@ -57,6 +64,7 @@ __all__ = [
     "achievement_array",
     "category",
     "efficiency",
+    "efficiency_array",
     "forecast_year_end",
     "rank_min",
     "rank_sensitivity",

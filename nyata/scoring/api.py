@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -27,12 +28,27 @@ from .vector import BulkResult, Columns, score_columns
 _STATUS = {1: "included", 2: "not_reported", 3: "pending", 4: "excluded"}
 
 
-def _f(v: float) -> float | None:
-    return None if math.isnan(v) else float(v)
-
-
 def _cat(i: int) -> str | None:
     return None if i < 0 else CATEGORY_CODES[i]
+
+
+def _floats(a: np.ndarray[Any, Any]) -> list[float | None]:
+    """Array -> list with None for NaN (in C, no per-element Python call)."""
+    o = a.astype(object)
+    o[np.isnan(a)] = None
+    out: list[float | None] = o.tolist()
+    return out
+
+
+def _cats(a: np.ndarray[Any, Any]) -> list[str | None]:
+    table = np.array([*CATEGORY_CODES, None], dtype=object)
+    out: list[str | None] = table[a].tolist()  # -1 -> None (last element)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _flags(bits: int) -> tuple[str, ...]:
+    return flags_from_bits(bits)
 
 
 def score_pemda(
@@ -55,18 +71,29 @@ def score_pemda(
 
 def to_result(rows: Sequence[Observation], cols: Columns, br: BulkResult) -> Result:
     """Convert a BulkResult into dataclasses (with per-agency breakdowns)."""
-    ach = br.achievement.tolist()
-    cat = br.category.tolist()
-    yt = br.ytd_target.tolist()
-    yr = br.ytd_realisation.tolist()
-    ya = br.ytd_achievement.tolist()
-    yc = br.ytd_category.tolist()
+    ach = _floats(br.achievement)
+    cat = _cats(br.category)
+    yt = _floats(br.ytd_target)
+    yr = _floats(br.ytd_realisation)
+    ya = _floats(br.ytd_achievement)
+    yc = _cats(br.ytd_category)
     fl = br.flags.tolist()
     inds = tuple(
         IndicatorResult(
-            r.pemda, r.agency, r.indicator, r.year, r.quarter, r.target, r.realisation,
-            _f(ach[i]), _cat(cat[i]), _f(yt[i]), _f(yr[i]), _f(ya[i]), _cat(yc[i]),
-            flags_from_bits(fl[i]),
+            r.pemda,
+            r.agency,
+            r.indicator,
+            r.year,
+            r.quarter,
+            r.target,
+            r.realisation,
+            ach[i],
+            cat[i],
+            yt[i],
+            yr[i],
+            ya[i],
+            yc[i],
+            _flags(fl[i]),
         )
         for i, r in enumerate(rows)
     )
@@ -74,56 +101,124 @@ def to_result(rows: Sequence[Observation], cols: Columns, br: BulkResult) -> Res
     # series per (pemda, agency, year)
     by_ay: dict[tuple[int, int, int], list[int]] = defaultdict(list)
     ex = np.flatnonzero(br.series_exists)
-    sp, sa, si, sy = (br.series_pemda[ex].tolist(), br.series_agency[ex].tolist(),
-                      br.series_indicator[ex].tolist(), br.series_year[ex].tolist())
+    sp, sa, si, sy = (
+        br.series_pemda[ex].tolist(),
+        br.series_agency[ex].tolist(),
+        br.series_indicator[ex].tolist(),
+        br.series_year[ex].tolist(),
+    )
     for k, s in enumerate(ex.tolist()):
         by_ay[(sp[k], sa[k], sy[k])].append(s)
     ind_of = dict(zip(ex.tolist(), si, strict=True))
     agencies: list[AgencyResult] = []
-    for e in range(len(br.entry_score)):
-        pe, ag = int(br.entry_pemda[e]), int(br.entry_agency[e])
-        yr_e, p = int(br.entry_year[e]), int(br.entry_period[e])
-        parts: list[Contribution] = []
-        members = by_ay[(pe, ag, yr_e)]
+    status = br.agency_status.tolist()
+    aval = br.agency_value.tolist()
+    araw = br.agency_raw.tolist()
+    sw = br.series_weight.tolist()
+    e_sc = _floats(br.entry_score)
+    e_cat = _cats(br.entry_category)
+    e_rk, e_cm = br.entry_rank.tolist(), br.entry_completeness.tolist()
+    e_pe, e_ag = br.entry_pemda.tolist(), br.entry_agency.tolist()
+    e_yr, e_p = br.entry_year.tolist(), br.entry_period.tolist()
+    # members of each (pemda, agency, year), sorted by indicator code once
+    groups: dict[tuple[int, int, int], tuple[list[int], list[str], list[float]]] = {}
+    for key, members in by_ay.items():
+        ms = sorted(members, key=lambda s: il[ind_of[s]])
+        groups[key] = (ms, [il[ind_of[s]] for s in ms], [sw[s] for s in ms])
+    for e in range(len(e_sc)):
+        pe, ag, yr_e, p = e_pe[e], e_ag[e], e_yr[e], e_p[e]
+        ms, names, ws = groups[(pe, ag, yr_e)]
+        sts = [status[s][p] for s in ms]
         den = 0.0
-        for s in members:
-            if br.agency_status[s, p] in (1, 2):
-                den += float(br.series_weight[s])
-        for s in sorted(members, key=lambda s: il[ind_of[s]]):
-            st = int(br.agency_status[s, p])
+        for st, w in zip(sts, ws, strict=True):
+            if st == 1 or st == 2:
+                den += w
+        parts: list[Contribution] = []
+        for s, st, name, w in zip(ms, sts, names, ws, strict=True):
             if st == 0:
                 continue
-            w = float(br.series_weight[s])
-            if st in (1, 2):
+            if st == 1 or st == 2:
                 share = w / den if den > 0 else None
-                capped = float(br.agency_value[s, p])
-                parts.append(Contribution(
-                    il[ind_of[s]], w, float(br.agency_raw[s, p]), capped, share,
-                    None if share is None else share * capped, _STATUS[st]))
+                capped = aval[s][p]
+                parts.append(
+                    Contribution(
+                        name,
+                        w,
+                        araw[s][p],
+                        capped,
+                        share,
+                        None if share is None else share * capped,
+                        _STATUS[st],
+                    )
+                )
             else:
-                parts.append(Contribution(il[ind_of[s]], w, None, None, None, None, _STATUS[st]))
-        rk = int(br.entry_rank[e])
-        agencies.append(AgencyResult(
-            pl[pe], al[ag], yr_e, p or None, _f(float(br.entry_score[e])),
-            _cat(int(br.entry_category[e])), rk or None, float(br.entry_completeness[e]),
-            tuple(parts)))
-    agencies.sort(key=lambda a: (a.pemda, a.year, a.quarter or 5,
-                                 a.rank if a.rank is not None else 10**9, a.agency))
+                parts.append(Contribution(name, w, None, None, None, None, _STATUS[st]))
+        agencies.append(
+            AgencyResult(
+                pl[pe],
+                al[ag],
+                yr_e,
+                p or None,
+                e_sc[e],
+                e_cat[e],
+                e_rk[e] or None,
+                e_cm[e],
+                tuple(parts),
+            )
+        )
+    agencies.sort(
+        key=lambda a: (
+            a.pemda,
+            a.year,
+            a.quarter or 5,
+            a.rank if a.rank is not None else 10**9,
+            a.agency,
+        )
+    )
     forecasts: list[ForecastResult] = []
     ambitions: list[AmbitionResult] = []
-    for k, s in enumerate(ex.tolist()):
+    fq_l = br.forecast_quarter[ex].tolist()
+    fst_l = br.forecast_status[ex].tolist()
+    f_cols = [
+        _floats(a[ex])
+        for a in (
+            br.forecast_point,
+            br.forecast_low,
+            br.forecast_high,
+            br.forecast_ach,
+            br.forecast_ach_low,
+            br.forecast_ach_high,
+        )
+    ]
+    a_cols = [
+        _floats(a[ex]) for a in (br.annual_target, br.last_value, br.trend_value, br.ambition_ratio)
+    ]
+    amb_l = br.ambition[ex].tolist()
+    for k in range(len(fq_l)):
         pem, agn, ind, yy = pl[sp[k]], al[sa[k]], il[si[k]], sy[k]
-        fq = int(br.forecast_quarter[s])
-        if fq > 0:
-            st = int(br.forecast_status[s])
-            forecasts.append(ForecastResult(
-                pem, agn, ind, yy, fq, _f(br.forecast_point[s]), _f(br.forecast_low[s]),
-                _f(br.forecast_high[s]), _f(br.forecast_ach[s]), _f(br.forecast_ach_low[s]),
-                _f(br.forecast_ach_high[s]), FORECAST_ORDER[st].value if st >= 0 else None))
-        ambitions.append(AmbitionResult(
-            pem, agn, ind, yy, _f(br.annual_target[s]), _f(br.last_value[s]),
-            _f(br.trend_value[s]), _f(br.ambition_ratio[s]),
-            AMBITION_ORDER[int(br.ambition[s])].value))
+        if fq_l[k] > 0:
+            st_f = fst_l[k]
+            fp, flo, fhi, fa, fal, fah = (c[k] for c in f_cols)
+            forecasts.append(
+                ForecastResult(
+                    pem,
+                    agn,
+                    ind,
+                    yy,
+                    fq_l[k],
+                    fp,
+                    flo,
+                    fhi,
+                    fa,
+                    fal,
+                    fah,
+                    FORECAST_ORDER[st_f].value if st_f >= 0 else None,
+                )
+            )
+        at, lv, tv, ratio = (c[k] for c in a_cols)
+        ambitions.append(
+            AmbitionResult(pem, agn, ind, yy, at, lv, tv, ratio, AMBITION_ORDER[amb_l[k]].value)
+        )
     return Result(inds, tuple(agencies), tuple(forecasts), tuple(ambitions))
 
 
@@ -149,9 +244,12 @@ def rank_sensitivity(
         br = score_columns(cols, cfg, weights=wmap)
         ranks: dict[tuple[str, str, int, int | None], int | None] = {}
         for e in range(len(br.entry_rank)):
-            key = (cols.pemda_labels[int(br.entry_pemda[e])],
-                   cols.agency_labels[int(br.entry_agency[e])],
-                   int(br.entry_year[e]), int(br.entry_period[e]) or None)
+            key = (
+                cols.pemda_labels[int(br.entry_pemda[e])],
+                cols.agency_labels[int(br.entry_agency[e])],
+                int(br.entry_year[e]),
+                int(br.entry_period[e]) or None,
+            )
             ranks[key] = int(br.entry_rank[e]) or None
         out[name] = ranks
     return out

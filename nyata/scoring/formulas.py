@@ -94,9 +94,9 @@ def target_usable(target: float | None, polarity: Polarity) -> bool:
     return not (polarity.kind is PolarityKind.HIGHER and target == 0)
 
 
-def category(value: float | None, thresholds: Sequence[float] = (91.0, 76.0, 66.0, 51.0)) -> (
-    str | None
-):
+def category(
+    value: float | None, thresholds: Sequence[float] = (91.0, 76.0, 66.0, 51.0)
+) -> str | None:
     """Category code by lower bounds (domain.md A3): >=91, >=76, >=66, >=51, else lowest."""
     if value is None:
         return None

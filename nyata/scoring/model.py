@@ -188,7 +188,7 @@ class Observation:
     weight: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class IndicatorResult:
     pemda: str
     agency: str
@@ -206,7 +206,7 @@ class IndicatorResult:
     flags: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Contribution:
     """One indicator's part in an agency score: weight_share x capped = contribution."""
 
@@ -219,7 +219,7 @@ class Contribution:
     status: str  # "included", "not_reported", "pending", "excluded"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AgencyResult:
     pemda: str
     agency: str
@@ -232,7 +232,7 @@ class AgencyResult:
     breakdown: tuple[Contribution, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ForecastResult:
     pemda: str
     agency: str
@@ -248,7 +248,7 @@ class ForecastResult:
     status: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AmbitionResult:
     pemda: str
     agency: str

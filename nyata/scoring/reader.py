@@ -19,8 +19,16 @@ from typing import Any
 from .model import Aggregation, Observation, Polarity
 
 REQUIRED = (
-    "pemda", "agency", "indicator", "unit", "polarity", "aggregation",
-    "year", "quarter", "target", "realisation",
+    "pemda",
+    "agency",
+    "indicator",
+    "unit",
+    "polarity",
+    "aggregation",
+    "year",
+    "quarter",
+    "target",
+    "realisation",
 )
 OPTIONAL = ("verified", "evidence_count", "weight")
 MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024
@@ -43,8 +51,7 @@ class InputError(Exception):
 def msg(row: int, column: str | None, id_text: str, en_text: str) -> str:
     if column is None:
         return f"baris {row}: {id_text} (row {row}: {en_text})"
-    return (f"baris {row}, kolom '{column}': {id_text} "
-            f"(row {row}, column '{column}': {en_text})")
+    return f"baris {row}, kolom '{column}': {id_text} (row {row}, column '{column}': {en_text})"
 
 
 def parse_number(text: str) -> float:
@@ -80,16 +87,22 @@ def _read_xlsx(data: bytes) -> tuple[list[tuple[int, list[Any]]], list[str]]:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        return [], [msg(1, None, "file bukan CSV atau XLSX yang sah",
-                        "file is not a valid CSV or XLSX")]
+        return [], [
+            msg(1, None, "file bukan CSV atau XLSX yang sah", "file is not a valid CSV or XLSX")
+        ]
     infos = zf.infolist()
     total = sum(i.file_size for i in infos)
     if len(infos) > MAX_XLSX_ENTRIES or total > MAX_XLSX_UNCOMPRESSED:
-        return [], [msg(1, None,
-                        f"XLSX ditolak: {len(infos)} entri, {total} byte tak terkompresi "
-                        "(maks 1000 entri, 50 MB)",
-                        f"XLSX refused: {len(infos)} entries, {total} bytes uncompressed "
-                        "(max 1000 entries, 50 MB)")]
+        return [], [
+            msg(
+                1,
+                None,
+                f"XLSX ditolak: {len(infos)} entri, {total} byte tak terkompresi "
+                "(maks 1000 entri, 50 MB)",
+                f"XLSX refused: {len(infos)} entries, {total} bytes uncompressed "
+                "(max 1000 entries, 50 MB)",
+            )
+        ]
     try:
         import openpyxl  # lazy: only the file reader needs it
 
@@ -98,8 +111,14 @@ def _read_xlsx(data: bytes) -> tuple[list[tuple[int, list[Any]]], list[str]]:
         out = [(i + 1, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True))]
         wb.close()
     except Exception as exc:  # openpyxl raises many types for corrupt files
-        return [], [msg(1, None, f"XLSX tidak dapat dibaca ({type(exc).__name__})",
-                        f"XLSX cannot be read ({type(exc).__name__})")]
+        return [], [
+            msg(
+                1,
+                None,
+                f"XLSX tidak dapat dibaca ({type(exc).__name__})",
+                f"XLSX cannot be read ({type(exc).__name__})",
+            )
+        ]
     return out, []
 
 
@@ -109,8 +128,7 @@ def _read_csv(data: bytes) -> tuple[list[tuple[int, list[Any]]], list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return [], [msg(1, None, "file bukan CSV UTF-8 atau XLSX",
-                        "file is not UTF-8 CSV or XLSX")]
+        return [], [msg(1, None, "file bukan CSV UTF-8 atau XLSX", "file is not UTF-8 CSV or XLSX")]
     first = text.split("\n", 1)[0]
     delim = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
@@ -123,15 +141,32 @@ def read_rows(path: str | Path) -> list[Observation]:
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise InputError([msg(1, None, f"file tidak dapat dibuka: {exc.strerror}",
-                              f"cannot open file: {exc.strerror}")]) from None
+        raise InputError(
+            [
+                msg(
+                    1,
+                    None,
+                    f"file tidak dapat dibuka: {exc.strerror}",
+                    f"cannot open file: {exc.strerror}",
+                )
+            ]
+        ) from None
     return parse_bytes(data)
 
 
 def parse_bytes(data: bytes) -> list[Observation]:
     if not data.strip(b"\xef\xbb\xbf \r\n\t"):
-        raise InputError([msg(1, c, "file kosong, kolom wajib tidak ada",
-                              "empty file, required column missing") for c in REQUIRED])
+        raise InputError(
+            [
+                msg(
+                    1,
+                    c,
+                    "file kosong, kolom wajib tidak ada",
+                    "empty file, required column missing",
+                )
+                for c in REQUIRED
+            ]
+        )
     if data[:4] == b"PK\x03\x04":
         table, errors = _read_xlsx(data)
     else:
@@ -149,12 +184,24 @@ def parse_table(table: Iterable[tuple[int, Sequence[Any]]]) -> list[Observation]
             header_row = cells
             break
     if header_row is None:
-        raise InputError([msg(1, c, "file kosong, kolom wajib tidak ada",
-                              "empty file, required column missing") for c in REQUIRED])
+        raise InputError(
+            [
+                msg(
+                    1,
+                    c,
+                    "file kosong, kolom wajib tidak ada",
+                    "empty file, required column missing",
+                )
+                for c in REQUIRED
+            ]
+        )
     names = [_cell_text(c).lstrip("\ufeff").strip().lower() for c in header_row]
     col = {n: i for i, n in reversed(list(enumerate(names))) if n}
-    errors = [msg(1, c, "kolom wajib tidak ada", "required column missing")
-              for c in REQUIRED if c not in col]
+    errors = [
+        msg(1, c, "kolom wajib tidak ada", "required column missing")
+        for c in REQUIRED
+        if c not in col
+    ]
     if errors:
         raise InputError(errors)
     rows: list[Observation] = []
@@ -167,8 +214,7 @@ def parse_table(table: Iterable[tuple[int, Sequence[Any]]]) -> list[Observation]
             continue
         row_err: list[str] = []
 
-        def err(c: str, id_t: str, en_t: str, _rn: int = rownum,
-                _acc: list[str] = row_err) -> None:
+        def err(c: str, id_t: str, en_t: str, _rn: int = rownum, _acc: list[str] = row_err) -> None:
             _acc.append(msg(_rn, c, id_t, en_t))
 
         for c in ("pemda", "agency", "indicator"):
@@ -180,8 +226,11 @@ def parse_table(table: Iterable[tuple[int, Sequence[Any]]]) -> list[Observation]
         except ValueError:
             v = vals["polarity"]
             if v.lower().startswith("range"):
-                err("polarity", f"sintaks rentang salah '{v}', harus range:LOW..HIGH",
-                    f"bad range syntax '{v}', expected range:LOW..HIGH")
+                err(
+                    "polarity",
+                    f"sintaks rentang salah '{v}', harus range:LOW..HIGH",
+                    f"bad range syntax '{v}', expected range:LOW..HIGH",
+                )
             else:
                 err("polarity", f"nilai '{v}' tidak dikenal", f"unknown value '{v}'")
         agg: Aggregation | None = None
@@ -189,8 +238,11 @@ def parse_table(table: Iterable[tuple[int, Sequence[Any]]]) -> list[Observation]
             agg = Aggregation.parse(vals["aggregation"])
         except ValueError:
             v = vals["aggregation"]
-            err("aggregation", f"nilai '{v}' tidak dikenal (sum/last/mean/max)",
-                f"unknown value '{v}' (sum/last/mean/max)")
+            err(
+                "aggregation",
+                f"nilai '{v}' tidak dikenal (sum/last/mean/max)",
+                f"unknown value '{v}' (sum/last/mean/max)",
+            )
         year: int | None = None
         try:
             yv = parse_number(vals["year"])
@@ -207,14 +259,20 @@ def parse_table(table: Iterable[tuple[int, Sequence[Any]]]) -> list[Observation]
                     raise ValueError
                 quarter = int(qv)
             except ValueError:
-                err("quarter", f"triwulan harus 1-4 atau kosong, bukan '{vals['quarter']}'",
-                    f"quarter must be 1-4 or empty, not '{vals['quarter']}'")
+                err(
+                    "quarter",
+                    f"triwulan harus 1-4 atau kosong, bukan '{vals['quarter']}'",
+                    f"quarter must be 1-4 or empty, not '{vals['quarter']}'",
+                )
         nums: dict[str, float | None] = {}
         for c in ("target", "realisation"):
             nums[c] = None
             rv = raw[c]
-            if (isinstance(rv, (int, float)) and not isinstance(rv, bool)
-                    and math.isfinite(float(rv))):
+            if (
+                isinstance(rv, (int, float))
+                and not isinstance(rv, bool)
+                and math.isfinite(float(rv))
+            ):
                 nums[c] = float(rv)
                 continue
             if vals[c]:
@@ -230,8 +288,11 @@ def parse_table(table: Iterable[tuple[int, Sequence[Any]]]) -> list[Observation]
             elif vv in _FALSE:
                 verified = False
             else:
-                err("verified", f"nilai '{vals['verified']}' tidak dikenal (true/false)",
-                    f"unknown value '{vals['verified']}' (true/false)")
+                err(
+                    "verified",
+                    f"nilai '{vals['verified']}' tidak dikenal (true/false)",
+                    f"unknown value '{vals['verified']}' (true/false)",
+                )
         evidence: int | None = None
         if vals.get("evidence_count"):
             try:
@@ -240,8 +301,7 @@ def parse_table(table: Iterable[tuple[int, Sequence[Any]]]) -> list[Observation]
                     raise ValueError
                 evidence = int(ev)
             except ValueError:
-                err("evidence_count", "harus bilangan bulat >= 0",
-                    "must be a whole number >= 0")
+                err("evidence_count", "harus bilangan bulat >= 0", "must be a whole number >= 0")
         weight: float | None = None
         if vals.get("weight"):
             try:
@@ -253,30 +313,52 @@ def parse_table(table: Iterable[tuple[int, Sequence[Any]]]) -> list[Observation]
         if not row_err and year is not None and pol is not None and agg is not None:
             key = (vals["pemda"], vals["agency"], vals["indicator"], year, quarter)
             if key in seen:
-                err("quarter", f"baris duplikat (pemda, agency, indicator, year, quarter), "
+                err(
+                    "quarter",
+                    "baris duplikat (pemda, agency, indicator, year, quarter), "
                     f"sama dengan baris {seen[key]}",
-                    f"duplicate (pemda, agency, indicator, year, quarter) of row {seen[key]}")
+                    f"duplicate (pemda, agency, indicator, year, quarter) of row {seen[key]}",
+                )
             else:
                 seen[key] = rownum
             skey = key[:4]
             if skey in meta:
                 first, p0, a0 = meta[skey]
                 if p0 != pol.code:
-                    err("polarity", f"berbeda dengan baris {first} ('{p0}')",
-                        f"differs from row {first} ('{p0}')")
+                    err(
+                        "polarity",
+                        f"berbeda dengan baris {first} ('{p0}')",
+                        f"differs from row {first} ('{p0}')",
+                    )
                 if a0 != agg.code:
-                    err("aggregation", f"berbeda dengan baris {first} ('{a0}')",
-                        f"differs from row {first} ('{a0}')")
+                    err(
+                        "aggregation",
+                        f"berbeda dengan baris {first} ('{a0}')",
+                        f"differs from row {first} ('{a0}')",
+                    )
             else:
                 meta[skey] = (rownum, pol.code, agg.code)
         if row_err:
             errors.extend(row_err)
             continue
         assert year is not None and pol is not None and agg is not None
-        rows.append(Observation(
-            vals["pemda"], vals["agency"], vals["indicator"], year, quarter,
-            nums["target"], nums["realisation"], pol, agg, vals["unit"], verified,
-            evidence, weight))
+        rows.append(
+            Observation(
+                vals["pemda"],
+                vals["agency"],
+                vals["indicator"],
+                year,
+                quarter,
+                nums["target"],
+                nums["realisation"],
+                pol,
+                agg,
+                vals["unit"],
+                verified,
+                evidence,
+                weight,
+            )
+        )
     if not rows and not errors:
         errors.append(msg(2, None, "tidak ada baris data", "no data rows"))
     if errors:

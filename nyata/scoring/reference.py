@@ -113,8 +113,9 @@ def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = 
     amb: dict[tuple[GKey, int], AmbitionResult] = {}
     for (gk, yr), s in series.items():
         ar_t = annual(s)[1]
-        prior = [(float(y), annual(by_group[gk][y])[0]) for y in years
-                 if y < yr and y in by_group[gk]]
+        prior = [
+            (float(y), annual(by_group[gk][y])[0]) for y in years if y < yr and y in by_group[gk]
+        ]
         pts = [(x, v) for x, v in prior if v is not None]
         last = pts[-1][1] if pts else None
         fit = linear_fit(pts)
@@ -126,10 +127,8 @@ def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = 
         elif last is None or ar_t is None:
             label = Ambition.UNKNOWN
         else:
-            if lower:
-                ratio = last / ar_t if ar_t > 0 else None
-            else:
-                ratio = ar_t / last if last > 0 else None
+            num, den = (last, ar_t) if lower else (ar_t, last)
+            ratio = num / den if den > 0 else None
             if (ar_t > last) if lower else (ar_t < last):
                 label = Ambition.NOT_AMBITIOUS
             elif trend is not None and ((ar_t > trend) if lower else (ar_t < trend)):
@@ -217,9 +216,24 @@ def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = 
             flags.add(Flag.NO_EVIDENCE)
         if amb[(gk, o.year)].label == Ambition.NOT_AMBITIOUS.value:
             flags.add(Flag.TARGET_BELOW_LAST_YEAR)
-        ind_out.append(IndicatorResult(
-            o.pemda, o.agency, o.indicator, o.year, o.quarter, o.target, o.realisation,
-            a, category(a, th), yt_, yr_, ya, category(ya, th), yt_flags(flags)))
+        ind_out.append(
+            IndicatorResult(
+                o.pemda,
+                o.agency,
+                o.indicator,
+                o.year,
+                o.quarter,
+                o.target,
+                o.realisation,
+                a,
+                category(a, th),
+                yt_,
+                yr_,
+                ya,
+                category(ya, th),
+                yt_flags(flags),
+            )
+        )
 
     # ---- agency entries -----------------------------------------------------------------
     entries = sorted({(o.pemda, o.agency, o.year, o.quarter or 0) for o in rows})
@@ -264,20 +278,35 @@ def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = 
         scores[(pe, ag, yr, p)] = num / den if den > 0 else None
         compl[(pe, ag, yr, p)] = n_ver / n_in if n_in else 0.0
     ranks: dict[tuple[str, str, int, int], int | None] = {}
-    groups: dict[tuple[str, int, int], dict[tuple[str, str, int, int], float | None]] = (
-        defaultdict(dict))
+    groups: dict[tuple[str, int, int], dict[tuple[str, str, int, int], float | None]] = defaultdict(
+        dict
+    )
     for ek, ev in scores.items():
         groups[(ek[0], ek[2], ek[3])][ek] = ev
     for grp in groups.values():
         ranks.update(rank_min(grp, cfg.rank_decimals))
     ag_out = [
-        AgencyResult(pe, ag, yr, p or None, scores[(pe, ag, yr, p)],
-                     category(scores[(pe, ag, yr, p)], th), ranks[(pe, ag, yr, p)],
-                     compl[(pe, ag, yr, p)])
+        AgencyResult(
+            pe,
+            ag,
+            yr,
+            p or None,
+            scores[(pe, ag, yr, p)],
+            category(scores[(pe, ag, yr, p)], th),
+            ranks[(pe, ag, yr, p)],
+            compl[(pe, ag, yr, p)],
+        )
         for pe, ag, yr, p in entries
     ]
-    ag_out.sort(key=lambda a: (a.pemda, a.year, a.quarter or 5,
-                               a.rank if a.rank is not None else 10**9, a.agency))
+    ag_out.sort(
+        key=lambda a: (
+            a.pemda,
+            a.year,
+            a.quarter or 5,
+            a.rank if a.rank is not None else 10**9,
+            a.agency,
+        )
+    )
 
     # ---- forecasts ----------------------------------------------------------------------
     fc_out: list[ForecastResult] = []
@@ -298,10 +327,21 @@ def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = 
         if fl_ is not None and fh_ is not None:
             lo_a, hi_a = min(fl_, fh_), max(fl_, fh_)
         st = forecast_status(fa, hi_a, cfg)
-        fc_out.append(ForecastResult(*gk, yr, kq, fc.point, fc.low, fc.high, fa, lo_a, hi_a,
-                                     None if st is None else st.value))
-    return Result(tuple(ind_out), tuple(ag_out), tuple(fc_out),
-                  tuple(amb[k] for k in sorted(amb)))
+        fc_out.append(
+            ForecastResult(
+                *gk,
+                yr,
+                kq,
+                fc.point,
+                fc.low,
+                fc.high,
+                fa,
+                lo_a,
+                hi_a,
+                None if st is None else st.value,
+            )
+        )
+    return Result(tuple(ind_out), tuple(ag_out), tuple(fc_out), tuple(amb[k] for k in sorted(amb)))
 
 
 def yt_flags(flags: set[Flag]) -> tuple[str, ...]:

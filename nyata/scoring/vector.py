@@ -108,8 +108,9 @@ class Columns:
             ),
             aggregation=arr([int(r.aggregation) for r in rows], np.int64),
             verified=arr([r.verified for r in rows], np.bool_),
-            evidence=arr([-1 if r.evidence_count is None else r.evidence_count for r in rows],
-                         np.int64),
+            evidence=arr(
+                [-1 if r.evidence_count is None else r.evidence_count for r in rows], np.int64
+            ),
             weight=arr([nan if r.weight is None else r.weight for r in rows], np.float64),
             pemda_labels=pem_l,
             agency_labels=ag_l,
@@ -188,63 +189,71 @@ def achievement_array(
     lower_formula: LowerFormula = LowerFormula.DEFAULT,
     inverse_ceiling: float = 1000.0,
 ) -> tuple[F64, I64]:
-    """Vectorised ``formulas.achievement``: (values with NaN for none, flag bits)."""
-    t, r, kind, low, high = np.broadcast_arrays(t, r, kind, low, high)
-    out = np.full(r.shape, np.nan)
-    bits = np.zeros(r.shape, dtype=np.int64)
-    rp = ~np.isnan(r)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # range
-        rg = rp & (kind == _RG)
-        lo = np.where(np.isnan(low), 0.0, low)
-        hi = np.where(np.isnan(high), lo, high)
-        neg = rg & (lo < 0)
-        bits[neg] |= _B[Flag.NEGATIVE_TARGET]
-        ok = rg & ~neg
-        below = ok & (r < lo)
-        inside = ok & (r >= lo) & (r <= hi)
-        above = ok & (r > hi)
-        out[inside] = 100.0
-        v = r / lo * 100.0
-        out[below] = v[below]
-        v2 = (2.0 - r / hi) * 100.0
-        out[above] = v2[above]
-        zero_side = (below & (lo == 0)) | (above & (hi == 0))
-        out[zero_side] = -1.0  # forces the floor below
-        # target-based polarities
-        tb = rp & (kind != _RG)
-        tn = tb & np.isnan(t)
-        bits[tn] |= _B[Flag.NO_TARGET]
-        tneg = tb & (t < 0)
-        bits[tneg] |= _B[Flag.NEGATIVE_TARGET]
-        tok = tb & (t >= 0)
-        hi_k = tok & (kind == _HI)
-        tz = tok & (t == 0)
-        bits[tz] |= _B[Flag.TARGET_ZERO]
-        h = hi_k & (t != 0)
-        out[h] = (r / t * 100.0)[h]
-        lw = tok & (kind == _LO)
-        lz = lw & (t == 0)
-        out[lz] = np.where(r <= 0, 100.0, 0.0)[lz]
-        lp = lw & (t > 0)
-        if lower_formula is LowerFormula.INVERSE:
-            iv = np.minimum(t / r * 100.0, inverse_ceiling)
-            iv = np.where(r <= 0, inverse_ceiling, iv)
-            out[lp] = iv[lp]
-        else:
-            out[lp] = ((2.0 - r / t) * 100.0)[lp]
-        floor = (out < 0) & ~lz
-        out[floor] = 0.0
-        bits[floor] |= _B[Flag.FLOORED]
-    return out, bits
+    """Vectorised ``formulas.achievement``: (values with NaN for none, flag bits).
+
+    Every branch is evaluated on the whole array and selected with np.where (cheaper than
+    boolean fancy indexing); the arithmetic is the same as the scalar twin, bit for bit.
+    """
+    shape = np.broadcast_shapes(t.shape, r.shape, kind.shape, low.shape, high.shape)
+    r = np.broadcast_to(r, shape).ravel()
+    t = np.broadcast_to(t, shape).ravel()
+    kb = np.broadcast_to(kind, shape).ravel()
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # higher is better everywhere first, then overwrite the lower / range subsets
+        v = r / t * 100.0
+        i_lo = np.flatnonzero(kb == _LO)
+        if i_lo.size:
+            rl, tl = r[i_lo], t[i_lo]
+            if lower_formula is LowerFormula.INVERSE:
+                vl = np.where(
+                    rl <= 0, inverse_ceiling, np.minimum(tl / rl * 100.0, inverse_ceiling)
+                )
+            else:
+                vl = (2.0 - rl / tl) * 100.0
+            v[i_lo] = np.where(tl == 0, np.where(rl <= 0, 100.0, 0.0), vl)
+        i_rg = np.flatnonzero(kb == _RG)
+        lo_ok = np.ones(0, dtype=np.bool_)
+        if i_rg.size:
+            rr = r[i_rg]
+            lo_r = np.broadcast_to(low, shape).ravel()[i_rg]
+            hi_r = np.broadcast_to(high, shape).ravel()[i_rg]
+            lo_r = np.where(np.isnan(lo_r), 0.0, lo_r)
+            hi_r = np.where(np.isnan(hi_r), lo_r, hi_r)
+            # below R/LOW, inside 100, above (2 - R/HIGH); LOW or HIGH = 0 -> -inf -> floor
+            below, above = rr < lo_r, rr > hi_r
+            vr = np.where(
+                below, rr / lo_r * 100.0, np.where(above, (2.0 - rr / hi_r) * 100.0, 100.0)
+            )
+            vr = np.where((below & (lo_r == 0)) | (above & (hi_r == 0)), -np.inf, vr)
+            v[i_rg] = vr
+            lo_ok = lo_r >= 0
+        rp = ~np.isnan(r)
+        t_zero = t == 0
+        t_nan = np.isnan(t)
+        # validity / negative targets for target-based polarities
+        valid = rp & (t >= 0) & ~(t_zero & (kb == _HI))
+        neg = rp & (t < 0)
+        no_t = rp & t_nan
+        tz = rp & t_zero
+        if i_rg.size:
+            rp_r = rp[i_rg]
+            valid[i_rg] = rp_r & lo_ok
+            neg[i_rg] = rp_r & ~lo_ok
+            no_t[i_rg] = False
+            tz[i_rg] = False
+        floor = valid & (v < 0)
+        out = np.where(valid, np.where(floor, 0.0, v), np.nan)
+    bits = floor.astype(np.int64) * int(_B[Flag.FLOORED])
+    bits |= no_t.astype(np.int64) * int(_B[Flag.NO_TARGET])
+    bits |= neg.astype(np.int64) * int(_B[Flag.NEGATIVE_TARGET])
+    bits |= tz.astype(np.int64) * int(_B[Flag.TARGET_ZERO])
+    return out.reshape(shape), bits.reshape(shape)
 
 
 def target_usable_array(t: F64, kind: AnyA, low: F64) -> BoolA:
     lo = np.where(np.isnan(low), 0.0, low)
     with np.errstate(invalid="ignore"):
-        res: BoolA = np.where(
-            kind == _RG, lo >= 0, (t >= 0) & ~((kind == _HI) & (t == 0))
-        )
+        res: BoolA = np.where(kind == _RG, lo >= 0, (t >= 0) & ~((kind == _HI) & (t == 0)))
     return res
 
 
@@ -259,40 +268,53 @@ def category_array(v: F64, thresholds: Sequence[float]) -> I64:
 
 
 def ytd_matrix(m: F64, agg: I64) -> tuple[F64, I64]:
-    """YTD over quarter columns (S, 4) by aggregation code; also the present-count."""
-    present = ~np.isnan(m)
-    cnt = np.cumsum(present, axis=1)
-    s = np.cumsum(np.where(present, m, 0.0), axis=1)
+    """YTD over quarter columns (S, 4) by aggregation code; also the present-count.
+
+    Works on the transposed (4, S) layout so every step is a long vectorised row operation.
+    """
+    mt = np.ascontiguousarray(m.T)
+    present = ~np.isnan(mt)
+    cnt = np.cumsum(present, axis=0)
+    s = np.cumsum(np.where(present, mt, 0.0), axis=0)
+    a = agg[None, :]
     with np.errstate(invalid="ignore", divide="ignore"):
-        sum_ = np.where(cnt > 0, s, np.nan)
-        mean_ = np.where(cnt > 0, s / cnt, np.nan)
-    max_ = np.fmax.accumulate(m, axis=1)
-    idx = np.maximum.accumulate(np.where(present, np.arange(4), -1), axis=1)
-    last = np.take_along_axis(m, np.clip(idx, 0, 3), axis=1)
-    last = np.where(idx >= 0, last, np.nan)
-    a = agg[:, None]
-    out = np.where(a == _SUM, sum_, np.where(a == _LAST, last, np.where(a == _MEAN, mean_, max_)))
-    return out, cnt.astype(np.int64)
+        out = np.where(a == _MEAN, s / cnt, s)
+    out = np.where(cnt > 0, out, np.nan)
+    is_last = a == _LAST
+    is_max = a == _MAX
+    if is_max.any():
+        out = np.where(is_max, np.fmax.accumulate(mt, axis=0), out)
+    if is_last.any():
+        idx = np.maximum.accumulate(np.where(present, np.arange(4)[:, None], -1), axis=0)
+        last = np.take_along_axis(mt, np.clip(idx, 0, 3), axis=0)
+        out = np.where(is_last, np.where(idx >= 0, last, np.nan), out)
+    res: F64 = np.ascontiguousarray(out.T)
+    cnt_out: I64 = np.ascontiguousarray(cnt.T).astype(np.int64)
+    return res, cnt_out
 
 
-def _nanmedian_rows(x: F64) -> tuple[F64, I64]:
-    """Row-wise median ignoring NaN (mean of the two middle values), and the count."""
-    n = np.sum(~np.isnan(x), axis=1)
+def _nanmedian_rows(x: F64) -> tuple[F64, I64, F64]:
+    """Row-wise median ignoring NaN (mean of the two middle values), count, sorted rows."""
+    n = np.count_nonzero(~np.isnan(x), axis=1)
     s = np.sort(x, axis=1)  # NaN last
     i1 = np.clip((n - 1) // 2, 0, None)[:, None]
     i2 = np.clip(n // 2, 0, x.shape[1] - 1)[:, None]
     med = (np.take_along_axis(s, i1, 1) + np.take_along_axis(s, i2, 1))[:, 0] / 2
     med[n == 0] = np.nan
-    return med, n.astype(np.int64)
+    return med, n.astype(np.int64), s
 
 
 def robust_z_rows(x: F64) -> tuple[F64, I64]:
     """Row-wise twin of ``formulas.robust_z`` (NaN cells ignored, their z NaN)."""
-    med, n = _nanmedian_rows(x)
+    med, n, _ = _nanmedian_rows(x)
     dev = np.abs(x - med[:, None])
-    mad, _ = _nanmedian_rows(dev)
+    mad, _, dev_sorted = _nanmedian_rows(dev)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_ad = np.where(n > 0, np.nansum(np.sort(dev, axis=1), axis=1) / n, np.nan)
+        total = np.zeros(x.shape[0])
+        for j in range(x.shape[1]):  # sequential sum over sorted deviations (scalar order)
+            col = dev_sorted[:, j]
+            total = np.where(np.isnan(col), total, total + col)
+        mean_ad = np.where(n > 0, total / n, np.nan)
         z_mad = 0.6745 * (x - med[:, None]) / mad[:, None]
         z_mean = (x - med[:, None]) / (1.253314 * mean_ad[:, None])
     z = np.where((mad > 0)[:, None], z_mad, np.where((mean_ad > 0)[:, None], z_mean, 0.0))
@@ -392,15 +414,18 @@ def score_columns(
     YTq, _ = ytd_matrix(Tq, agg)
     derived = np.where(ksum, A[:, None] * qn / 4.0, A[:, None])
     YT = np.where(has_qt[:, None], YTq, derived)
+    del YTq, derived
     k2 = kind[:, None]
     lo2 = low[:, None]
     hi2 = high[:, None]
     lf, ic = cfg.lower_formula, cfg.inverse_ceiling
     YA, YAb = achievement_array(YT, YR, k2, lo2, hi2, lf, ic)
     # own (per-cell) achievements
-    q_own_t = np.where(np.isnan(Tq) & ~has_qt[:, None],
-                       np.where(ksum, A[:, None] / 4.0, A[:, None]), Tq)
+    q_own_t = np.where(
+        np.isnan(Tq) & ~has_qt[:, None], np.where(ksum, A[:, None] / 4.0, A[:, None]), Tq
+    )
     QA, QAb = achievement_array(q_own_t, Rq, k2, lo2, hi2, lf, ic)
+    del q_own_t
     AA, AAb = achievement_array(A, R[:, 0], kind, low, high, lf, ic)
     # ---- deadlines ---------------------------------------------------------------------
     past = _past_table(uy, cfg)
@@ -551,36 +576,41 @@ def score_columns(
         rk[order] = b_start - g_start + 1
         rank[si] = rk
     # ---- row outputs --------------------------------------------------------------------
+    del e_idx, wv, wd
     qi = c.quarter
     is_q = qi > 0
-    qc = np.clip(qi - 1, 0, 3)
     sr = s_row
-    hq = has_q[sr]
-    ach = np.where(is_q, QA[sr, qc], AA[sr])
-    own_bits = np.where(is_q, QAb[sr, qc], AAb[sr])
+    hq = has_q.take(sr)
     ann_ytd = hq & ~is_q
-    ycol = np.where(is_q, qc, 3)
-    ytd_t = np.where(is_q | ann_ytd, YT[sr, ycol], c.target)
-    ytd_r = np.where(is_q | ann_ytd, YR[sr, ycol], c.realisation)
-    ytd_a = np.where(is_q | ann_ytd, YA[sr, ycol], AA[sr])
-    ytd_bits = np.where(is_q | ann_ytd, YAb[sr, ycol], 0)
-    flags = own_bits | ytd_bits
+    use_ytd = is_q | ann_ytd
+    ycol = np.where(is_q, qi - 1, 3)
+    li4 = sr * 4 + ycol  # cell in (S, 4) matrices: own quarter, or Q4 for annual rows
+    aa_row = AA.take(sr)
+    ach = np.where(is_q, QA.take(li4), aa_row)
+    flags = np.where(is_q, QAb.take(li4), AAb.take(sr))
+    ytd_t = np.where(use_ytd, YT.take(li4), c.target)
+    ytd_r = np.where(use_ytd, YR.take(li4), c.realisation)
+    ytd_a = np.where(use_ytd, YA.take(li4), aa_row)
+    del aa_row
+    np.bitwise_or(flags, YAb.take(li4), out=flags, where=use_ytd)
+
+    def put(mask: BoolA, flag: Flag) -> None:
+        np.bitwise_or(flags, int(_B[flag]), out=flags, where=mask)
+
     r_missing = np.isnan(c.realisation)
     miss_counts = r_missing & ~ann_ytd
-    past_row = PD[sr, qi]
-    flags = flags | np.where(miss_counts & past_row, _B[Flag.NOT_REPORTED], 0)
-    flags = flags | np.where(miss_counts & ~past_row, _B[Flag.PENDING], 0)
-    mq = is_sum[sr] & (is_q | ann_ytd) & (cntR[sr, ycol] < ycol + 1)
-    flags = flags | np.where(mq, _B[Flag.MISSING_QUARTER], 0)
+    past_row = PD.take(sr * 5 + qi)
+    put(miss_counts & past_row, Flag.NOT_REPORTED)
+    put(miss_counts & ~past_row, Flag.PENDING)
+    put(is_sum.take(sr) & use_ytd & (cntR.take(li4) < ycol + 1), Flag.MISSING_QUARTER)
     with np.errstate(invalid="ignore"):
-        tl = (ach > cfg.target_too_low) | (ytd_a > cfg.target_too_low)
-    flags = flags | np.where(tl, _B[Flag.TARGET_TOO_LOW], 0)
-    outl = np.where(is_q, out_q[sr, qc], out_a[sr] & ~hq)
-    flags = flags | np.where(outl, _B[Flag.OUTLIER], 0)
-    flags = flags | np.where(is_q & copied[sr, qc], _B[Flag.COPIED_VALUES], 0)
-    ne = ~r_missing & (c.evidence == 0)
-    flags = flags | np.where(ne, _B[Flag.NO_EVIDENCE], 0)
-    flags = flags | np.where(not_amb[sr], _B[Flag.TARGET_BELOW_LAST_YEAR], 0)
+        put((ach > cfg.target_too_low) | (ytd_a > cfg.target_too_low), Flag.TARGET_TOO_LOW)
+    put(np.where(is_q, out_q.take(li4), out_a.take(sr) & ~hq), Flag.OUTLIER)
+    put(is_q & copied.take(li4), Flag.COPIED_VALUES)
+    put(~r_missing & (c.evidence == 0), Flag.NO_EVIDENCE)
+    put(not_amb.take(sr), Flag.TARGET_BELOW_LAST_YEAR)
+    del li4, ycol, r_missing, miss_counts, past_row, hq, ann_ytd, use_ytd, is_q
+    del YAb, QAb, QA, YA, YT, cntR, out_q, copied
     # ---- forecast -------------------------------------------------------------------------
     fq, fp, flo, fhi = _forecast(Rq, YR, agg, has_q, n_g, n_y)
     fa, _ = achievement_array(ann_t, fp, kind, low, high, lf, ic)
@@ -603,7 +633,7 @@ def score_columns(
         ytd_realisation=ytd_r,
         ytd_achievement=ytd_a,
         ytd_category=category_array(ytd_a, th),
-        flags=flags.astype(np.int64),
+        flags=flags,
         row_series=sr,
         entry_pemda=e_pem,
         entry_agency=e_ag,
@@ -641,70 +671,104 @@ def score_columns(
 def _forecast(
     Rq: F64, YR: F64, agg: I64, has_q: BoolA, n_g: int, n_y: int
 ) -> tuple[I64, F64, F64, F64]:
-    """Twin of ``formulas.forecast_year_end`` at each series' last reported quarter."""
+    """Twin of ``formulas.forecast_year_end`` at each series' last reported quarter ``k``.
+
+    Sums run quarter by quarter over 1-D (S,) columns, in the scalar code's order.
+    """
     n_s = Rq.shape[0]
-    present = ~np.isnan(Rq)
-    idx = np.where(present, np.arange(1, 5), 0)
-    k = np.where(has_q, idx.max(axis=1), 0)  # as-of quarter
-    qn = np.arange(1, 5, dtype=np.float64)
-    pf = present.astype(np.float64)
-    x = np.where(present, Rq, 0.0)
-    n = np.cumsum(pf, axis=1)
-    sx = np.cumsum(pf * qn, axis=1)
-    sy = np.cumsum(x, axis=1)
-    sxy = np.cumsum(qn * x, axis=1)
-    sxx = np.cumsum(pf * qn * qn, axis=1)
-    # seasonal shares (sum indicators): mean over earlier complete years of C_q / C_4
-    c4 = YR[:, 3]
-    complete = present.all(axis=1) & (agg == _SUM) & (c4 > 0)
+    cols = [np.ascontiguousarray(Rq[:, j]) for j in range(4)]
+    pres = [~np.isnan(col) for col in cols]
+    k = np.zeros(n_s, dtype=np.int64)
+    for j in range(4):
+        k[pres[j]] = j + 1
+    k[~has_q] = 0
+    kk = np.clip(k - 1, 0, 3)
+    cur = YR.ravel().take(np.arange(n_s) * 4 + kk)
+    nn = np.zeros(n_s)
+    a_sx = np.zeros(n_s)
+    a_sy = np.zeros(n_s)
+    a_sxy = np.zeros(n_s)
+    a_sxx = np.zeros(n_s)
+    for j in range(4):
+        qj = float(j + 1)
+        use = pres[j] & (j < k)
+        x = np.where(use, cols[j], 0.0)
+        pf = use.astype(np.float64)
+        nn += pf
+        a_sx += pf * qj
+        a_sy += x
+        a_sxy += qj * x
+        a_sxx += pf * qj * qj
+    # seasonal share for sum indicators: mean over earlier complete years of C_k / C_4
+    shr = np.full(n_s, np.nan)
+    hshare = np.zeros(n_s, dtype=np.bool_)
+    if n_y > 1:
+        c4 = YR[:, 3]
+        complete = pres[0] & pres[1] & pres[2] & pres[3] & (agg == _SUM) & (c4 > 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = np.where(complete[:, None], YR / c4[:, None], 0.0)
+        share3 = share.reshape(n_g, n_y, 4)
+        cnt3 = complete.astype(np.float64).reshape(n_g, n_y)
+        csum = np.zeros_like(share3)
+        csum[:, 1:, :] = np.cumsum(share3, axis=1)[:, :-1, :]
+        ccnt = np.zeros_like(cnt3)
+        ccnt[:, 1:] = np.cumsum(cnt3, axis=1)[:, :-1]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mshare = (csum / ccnt[:, :, None]).reshape(n_s, 4)
+        shr = mshare.ravel().take(np.arange(n_s) * 4 + kk)
+        hshare = (ccnt.reshape(n_s) > 0) & (shr > 0)
+    q = k.astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(complete[:, None], YR / c4[:, None], 0.0)
-    share3 = share.reshape(n_g, n_y, 4)
-    cnt3 = complete.astype(np.float64).reshape(n_g, n_y)
-    csum = np.zeros_like(share3)
-    csum[:, 1:, :] = np.cumsum(share3, axis=1)[:, :-1, :]
-    ccnt = np.zeros_like(cnt3)
-    ccnt[:, 1:] = np.cumsum(cnt3, axis=1)[:, :-1]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mshare = (csum / ccnt[:, :, None]).reshape(n_s, 4)
-    have_share = (ccnt.reshape(n_s) > 0)[:, None] & (mshare > 0)
-    point = np.full((n_s, 4), np.nan)
-    lowv = np.full((n_s, 4), np.nan)
-    highv = np.full((n_s, 4), np.nan)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for q in range(1, 5):
-            j = q - 1
-            cur = YR[:, j]
-            nn, a_sx, a_sy, a_sxy, a_sxx = n[:, j], sx[:, j], sy[:, j], sxy[:, j], sxx[:, j]
-            if q == 4:
-                point[:, j] = cur
-                lowv[:, j] = cur
-                highv[:, j] = cur
-                continue
-            den = nn * a_sxx - a_sx * a_sx
-            fit = (nn >= 2) & (den > 0)
-            b = np.where(fit, (nn * a_sxy - a_sx * a_sy) / den, 0.0)
-            a = np.where(fit, (a_sy - b * a_sx) / nn, a_sy / nn)
-            rest_sum = np.zeros(n_s)
-            rest_max = cur.copy()
-            for jj in range(q + 1, 5):
-                rv = a + b * float(jj)
-                rest_sum = rest_sum + rv
-                rest_max = np.fmax(rest_max, rv)
-            p_sum = np.where(have_share[:, j], cur / mshare[:, j], cur + (4 - q) * (cur / nn))
-            alt_sum = cur + rest_sum
-            p_last = a + b * 4.0
-            p_mean = (a_sy + rest_sum) / (nn + (4 - q))
-            p_max = rest_max
-            ag = agg
-            p = np.where(ag == _SUM, p_sum,
-                         np.where(ag == _LAST, p_last, np.where(ag == _MEAN, p_mean, p_max)))
-            alt = np.where(ag == _SUM, alt_sum, cur)
-            point[:, j] = p
-            lowv[:, j] = np.minimum(p, alt)
-            highv[:, j] = np.maximum(p, alt)
-    kk = np.clip(k - 1, 0, 3)[:, None]
-    fp = np.where(k > 0, np.take_along_axis(point, kk, 1)[:, 0], np.nan)
-    fl = np.where(k > 0, np.take_along_axis(lowv, kk, 1)[:, 0], np.nan)
-    fh = np.where(k > 0, np.take_along_axis(highv, kk, 1)[:, 0], np.nan)
-    return k.astype(np.int64), fp, fl, fh
+        den = nn * a_sxx - a_sx * a_sx
+        fit = (nn >= 2) & (den > 0)
+        b = np.where(fit, (nn * a_sxy - a_sx * a_sy) / den, 0.0)
+        a = np.where(fit, (a_sy - b * a_sx) / nn, a_sy / nn)
+        rest_sum = np.zeros(n_s)
+        rest_max = cur.copy()
+        for jj in range(2, 5):
+            rv = a + b * float(jj)
+            later = jj > k
+            rest_sum = np.where(later, rest_sum + rv, rest_sum)
+            rest_max = np.where(later, np.fmax(rest_max, rv), rest_max)
+        p_sum = np.where(hshare, cur / shr, cur + (4.0 - q) * (cur / nn))
+        p_last = a + b * 4.0
+        p_mean = (a_sy + rest_sum) / (nn + (4.0 - q))
+        p = np.where(
+            agg == _SUM,
+            p_sum,
+            np.where(agg == _LAST, p_last, np.where(agg == _MEAN, p_mean, rest_max)),
+        )
+        alt = np.where(agg == _SUM, cur + rest_sum, cur)
+        final = k == 4
+        p = np.where(final, cur, p)
+        alt = np.where(final, cur, alt)
+    none = k == 0
+    fp = np.where(none, np.nan, p)
+    fl = np.where(none, np.nan, np.minimum(p, alt))
+    fh = np.where(none, np.nan, np.maximum(p, alt))
+    return k, fp, fl, fh
+
+
+def efficiency_array(
+    achievement: F64,
+    absorption: F64,
+    thresholds: Sequence[float] = (91.0, 76.0, 66.0, 51.0),
+    gap: float = 15.0,
+) -> dict[str, AnyA]:
+    """Vectorised ``formulas.efficiency`` (NaN inputs give False flags, category -1)."""
+    ca = category_array(achievement, thresholds)
+    cb = category_array(absorption, thresholds)
+    ok = (ca >= 0) & (cb >= 0)
+    with np.errstate(invalid="ignore"):
+        snd = ok & (
+            ((ca - cb) >= 2) | ((absorption >= thresholds[1]) & (achievement < thresholds[2]))
+        )
+        dfl = ok & (achievement >= thresholds[0]) & (absorption < achievement - gap)
+        eff = ok & (achievement >= absorption)
+    return {
+        "achievement_category": ca,
+        "absorption_category": cb,
+        "efficient": eff,
+        "spent_not_delivered": snd,
+        "delivered_for_less": dfl,
+    }

@@ -139,3 +139,13 @@ def test_an_import_with_errors_shows_sheet_row_and_column(world: World) -> None:
     assert "bukan buku kerja" in resp.content.decode()
     with unscoped():
         assert not Agency.objects.filter(pemda=world.a, code="DINKES").exists()
+
+
+def test_htmx_search_answers_with_the_rows_fragment_only(world: World) -> None:
+    client = world.client("leader")
+    full = client.get(reverse("agency_list"), {"q": "Dua"})
+    assert b"<html" in full.content and len(_rows(full.content)) == 1
+    fragment = client.get(reverse("agency_list"), {"q": "Dua"}, HTTP_HX_REQUEST="true")
+    html = fragment.content.decode()
+    assert "<html" not in html and html.strip().startswith('<tbody id="agency-rows"')
+    assert "Dinas Dua" in html and "Dinas Satu" not in html

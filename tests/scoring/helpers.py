@@ -30,8 +30,13 @@ def _val(rnd: random.Random) -> float | None:
     return round(rnd.uniform(0, 200), rnd.choice([0, 2, 6]))
 
 
-def random_rows(seed: int, n_pemda: int = 2, n_agency: int = 4, n_ind: int = 4,
-                years: tuple[int, ...] = (2022, 2023, 2024)) -> list[Observation]:
+def random_rows(
+    seed: int,
+    n_pemda: int = 2,
+    n_agency: int = 4,
+    n_ind: int = 4,
+    years: tuple[int, ...] = (2022, 2023, 2024),
+) -> list[Observation]:
     rnd = random.Random(seed)
     rows: list[Observation] = []
     for p in range(n_pemda):
@@ -58,10 +63,22 @@ def random_rows(seed: int, n_pemda: int = 2, n_agency: int = 4, n_ind: int = 4,
                         r = _val(rnd)
                         if q is not None and rnd.random() < 0.4 and rows:
                             r = rows[-1].realisation  # copies
-                        rows.append(Observation(
-                            f"P{p}", f"A{a}", f"i{i}", y, q, t, r, pol, agg,
-                            verified=rnd.random() > 0.2,
-                            evidence_count=rnd.choice([None, 0, 1, 3]), weight=w))
+                        rows.append(
+                            Observation(
+                                f"P{p}",
+                                f"A{a}",
+                                f"i{i}",
+                                y,
+                                q,
+                                t,
+                                r,
+                                pol,
+                                agg,
+                                verified=rnd.random() > 0.2,
+                                evidence_count=rnd.choice([None, 0, 1, 3]),
+                                weight=w,
+                            )
+                        )
     rnd.shuffle(rows)
     return rows
 

@@ -13,8 +13,7 @@ from .helpers import close, random_rows
 CONFIGS = [
     ScoringConfig(),
     ScoringConfig(cap=None, lower_formula=LowerFormula.INVERSE, as_of=date(2024, 7, 5)),
-    ScoringConfig(cap=100.0, ambition_factor=True, weights={"i1": 3.0},
-                  as_of=date(2024, 4, 10)),
+    ScoringConfig(cap=100.0, ambition_factor=True, weights={"i1": 3.0}, as_of=date(2024, 4, 10)),
     ScoringConfig(cap=110.0, as_of=date(2024, 4, 11), outlier_min_points=3),
 ]
 
@@ -44,8 +43,19 @@ def test_random_data_covers_the_branches() -> None:
         flags |= {f for i in res.indicators for f in i.flags}
         labels |= {a.label for a in res.ambitions}
         statuses |= {f.status for f in res.forecasts}
-    assert flags >= {"target_zero", "floored", "not_reported", "pending", "missing_quarter",
-                     "no_target", "negative_target", "target_too_low", "outlier",
-                     "copied_values", "no_evidence", "target_below_last_year"}
+    assert flags >= {
+        "target_zero",
+        "floored",
+        "not_reported",
+        "pending",
+        "missing_quarter",
+        "no_target",
+        "negative_target",
+        "target_too_low",
+        "outlier",
+        "copied_values",
+        "no_evidence",
+        "target_below_last_year",
+    }
     assert labels >= {"ambitious", "not_ambitious", "unknown", "not_applicable"}
     assert statuses >= {"on_track", "at_risk", "off_track"}

@@ -100,9 +100,19 @@ def test_missing_realisation_has_no_value() -> None:
 # ---- A3 categories ------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("v", "code"),
-    [(91, "sangat_tinggi"), (90.99, "tinggi"), (76, "tinggi"), (75.99, "sedang"),
-     (66, "sedang"), (65.99, "rendah"), (51, "rendah"), (50.99, "sangat_rendah"),
-     (0, "sangat_rendah"), (250, "sangat_tinggi"), (None, None)],
+    [
+        (91, "sangat_tinggi"),
+        (90.99, "tinggi"),
+        (76, "tinggi"),
+        (75.99, "sedang"),
+        (66, "sedang"),
+        (65.99, "rendah"),
+        (51, "rendah"),
+        (50.99, "sangat_rendah"),
+        (0, "sangat_rendah"),
+        (250, "sangat_tinggi"),
+        (None, None),
+    ],
 )
 def test_category_boundaries(v: float | None, code: str | None) -> None:
     assert category(v) == code
@@ -115,20 +125,33 @@ def test_category_thresholds_configurable() -> None:
 # ---- A2 YTD -------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("agg", "expected"),
-    [(Aggregation.SUM, 60.0), (Aggregation.LAST, 30.0), (Aggregation.MEAN, 20.0),
-     (Aggregation.MAX, 30.0)],
+    [
+        (Aggregation.SUM, 60.0),
+        (Aggregation.LAST, 30.0),
+        (Aggregation.MEAN, 20.0),
+        (Aggregation.MAX, 30.0),
+    ],
 )
 def test_ytd_rules_with_missing_quarter(agg: Aggregation, expected: float) -> None:
-    assert ytd([10.0, None, 30.0, 20.0], agg) == {Aggregation.SUM: 60.0, Aggregation.LAST: 20.0,
-                        Aggregation.MEAN: 20.0, Aggregation.MAX: 30.0}[agg]
+    assert (
+        ytd([10.0, None, 30.0, 20.0], agg)
+        == {
+            Aggregation.SUM: 60.0,
+            Aggregation.LAST: 20.0,
+            Aggregation.MEAN: 20.0,
+            Aggregation.MAX: 30.0,
+        }[agg]
+    )
     assert ytd([10.0, 20.0, 30.0], agg) == expected
     assert ytd([None, None], agg) is None
 
 
-def _q(agg: Aggregation, qt: list[float | None], rs: list[float | None],
-       annual: float | None = None) -> list[Observation]:
-    rows = [Observation("P", "A", "i", 2024, q + 1, qt[q], rs[q], HIGHER, agg)
-            for q in range(len(rs))]
+def _q(
+    agg: Aggregation, qt: list[float | None], rs: list[float | None], annual: float | None = None
+) -> list[Observation]:
+    rows = [
+        Observation("P", "A", "i", 2024, q + 1, qt[q], rs[q], HIGHER, agg) for q in range(len(rs))
+    ]
     if annual is not None:
         rows.append(Observation("P", "A", "i", 2024, None, annual, None, HIGHER, agg))
     return rows
@@ -143,8 +166,9 @@ def _q(agg: Aggregation, qt: list[float | None], rs: list[float | None],
         (Aggregation.MAX, [10, 20, 30], [8, 20, 30]),
     ],
 )
-def test_ytd_with_quarterly_targets(agg: Aggregation, ytd_t: list[float],
-                                    ytd_r: list[float]) -> None:
+def test_ytd_with_quarterly_targets(
+    agg: Aggregation, ytd_t: list[float], ytd_r: list[float]
+) -> None:
     res = score_pemda(_q(agg, [10, 20, 30], [8, 20, 30]))
     assert [i.ytd_target for i in res.indicators] == pytest.approx(ytd_t)
     assert [i.ytd_realisation for i in res.indicators] == pytest.approx(ytd_r)
@@ -153,8 +177,12 @@ def test_ytd_with_quarterly_targets(agg: Aggregation, ytd_t: list[float],
 
 @pytest.mark.parametrize(
     ("agg", "ytd_t"),
-    [(Aggregation.SUM, [25, 50, 75, 100]), (Aggregation.LAST, [100] * 4),
-     (Aggregation.MEAN, [100] * 4), (Aggregation.MAX, [100] * 4)],
+    [
+        (Aggregation.SUM, [25, 50, 75, 100]),
+        (Aggregation.LAST, [100] * 4),
+        (Aggregation.MEAN, [100] * 4),
+        (Aggregation.MAX, [100] * 4),
+    ],
 )
 def test_ytd_without_quarterly_targets(agg: Aggregation, ytd_t: list[float]) -> None:
     res = score_pemda(_q(agg, [None] * 4, [20, 30, 25, 40], annual=100))
@@ -164,7 +192,8 @@ def test_ytd_without_quarterly_targets(agg: Aggregation, ytd_t: list[float]) -> 
     assert res.indicators[4].ytd_realisation == res.indicators[3].ytd_realisation
     # a quarterly row without its own target uses annual/4 (sum) or the annual target
     assert res.indicators[0].achievement == pytest.approx(
-        20 / (25 if agg is Aggregation.SUM else 100) * 100)
+        20 / (25 if agg is Aggregation.SUM else 100) * 100
+    )
 
 
 def test_sum_missing_quarter_adds_nothing_and_is_flagged() -> None:
@@ -188,8 +217,10 @@ def test_deadline_dates() -> None:
     [(date(2024, 4, 10), "pending", 100.0), (date(2024, 4, 11), "not_reported", 50.0)],
 )
 def test_missing_before_and_after_deadline(as_of: date, flag: str, score: float) -> None:
-    rows = [Observation("P", "A", "a", 2024, 1, 10, 10, HIGHER),
-            Observation("P", "A", "b", 2024, 1, 10, None, HIGHER)]
+    rows = [
+        Observation("P", "A", "a", 2024, 1, 10, 10, HIGHER),
+        Observation("P", "A", "b", 2024, 1, 10, None, HIGHER),
+    ]
     res = score_pemda(rows, ScoringConfig(as_of=as_of))
     assert flag in res.indicators[1].flags
     assert res.agencies[0].score == pytest.approx(score)
@@ -198,9 +229,11 @@ def test_missing_before_and_after_deadline(as_of: date, flag: str, score: float)
 
 # ---- A4 agency score, rank, cap -------------------------------------------------------------
 def test_agency_score_cap_weights_and_breakdown() -> None:
-    rows = [Observation("P", "A", "a", 2024, None, 10, 15, HIGHER),  # 150 -> capped 120
-            Observation("P", "A", "b", 2024, None, 10, 6, HIGHER, weight=3.0),  # 60
-            Observation("P", "A", "c", 2024, None, 0, 6, HIGHER)]  # target zero: excluded
+    rows = [
+        Observation("P", "A", "a", 2024, None, 10, 15, HIGHER),  # 150 -> capped 120
+        Observation("P", "A", "b", 2024, None, 10, 6, HIGHER, weight=3.0),  # 60
+        Observation("P", "A", "c", 2024, None, 0, 6, HIGHER),
+    ]  # target zero: excluded
     res = score_pemda(rows)
     ag = res.agencies[0]
     assert ag.score == pytest.approx((120 + 3 * 60) / 4)
@@ -217,16 +250,18 @@ def test_agency_score_cap_weights_and_breakdown() -> None:
 
 def test_ranking_ties_1_2_2_4() -> None:
     assert list(rank_min({"a": 90.0, "b": 80.0, "c": 80.0, "d": 70.0}).values()) == [1, 2, 2, 4]
-    rows = [Observation("P", ag, "i", 2024, None, 100, r, HIGHER)
-            for ag, r in [("D", 70), ("C", 80), ("B", 80), ("A", 90)]]
+    rows = [
+        Observation("P", ag, "i", 2024, None, 100, r, HIGHER)
+        for ag, r in [("D", 70), ("C", 80), ("B", 80), ("A", 90)]
+    ]
     res = score_pemda(rows)
-    assert [(a.agency, a.rank) for a in res.agencies] == [
-        ("A", 1), ("B", 2), ("C", 2), ("D", 4)]
+    assert [(a.agency, a.rank) for a in res.agencies] == [("A", 1), ("B", 2), ("C", 2), ("D", 4)]
 
 
 def test_ranks_are_per_pemda_year_quarter() -> None:
-    rows = [Observation(p, "X", "i", 2024, q, 100, 50 + q, HIGHER)
-            for p in ("P1", "P2") for q in (1, 2)]
+    rows = [
+        Observation(p, "X", "i", 2024, q, 100, 50 + q, HIGHER) for p in ("P1", "P2") for q in (1, 2)
+    ]
     res = score_pemda(rows)
     assert all(a.rank == 1 for a in res.agencies)
     assert len(res.agencies) == 4
@@ -234,10 +269,13 @@ def test_ranks_are_per_pemda_year_quarter() -> None:
 
 # ---- red flags ------------------------------------------------------------------------------
 def test_copied_values_outlier_no_evidence_target_too_low() -> None:
-    rows = [Observation("P", "A", "i", 2024, q, 10, r, HIGHER, Aggregation.SUM)
-            for q, r in [(1, 7), (2, 8), (3, 9)]]
-    rows.append(Observation("P", "A", "i", 2024, 4, 10, 400, HIGHER, Aggregation.SUM,
-                            evidence_count=0))
+    rows = [
+        Observation("P", "A", "i", 2024, q, 10, r, HIGHER, Aggregation.SUM)
+        for q, r in [(1, 7), (2, 8), (3, 9)]
+    ]
+    rows.append(
+        Observation("P", "A", "i", 2024, 4, 10, 400, HIGHER, Aggregation.SUM, evidence_count=0)
+    )
     res = score_pemda(rows)
     assert "outlier" in res.indicators[3].flags
     assert "outlier" not in res.indicators[2].flags
@@ -245,21 +283,28 @@ def test_copied_values_outlier_no_evidence_target_too_low() -> None:
     assert "target_too_low" not in res.indicators[2].flags
     assert "no_evidence" in res.indicators[3].flags
     assert "no_evidence" not in res.indicators[2].flags  # evidence_count unknown
-    copied = [Observation("P", "A", "i", 2024, q, 10, r, HIGHER, Aggregation.SUM)
-              for q, r in [(1, 9), (2, 7), (3, 7), (4, 7)]]
+    copied = [
+        Observation("P", "A", "i", 2024, q, 10, r, HIGHER, Aggregation.SUM)
+        for q, r in [(1, 9), (2, 7), (3, 7), (4, 7)]
+    ]
     flags = [i.flags for i in score_pemda(copied).indicators]
     assert ["copied_values" in f for f in flags] == [False, True, True, True]
 
 
 def test_copied_values_needs_three_for_sum_and_four_otherwise() -> None:
-    two = [Observation("P", "A", "i", 2024, q, 10, r, HIGHER, Aggregation.SUM)
-           for q, r in [(1, 7), (2, 7), (3, 8), (4, 9)]]
+    two = [
+        Observation("P", "A", "i", 2024, q, 10, r, HIGHER, Aggregation.SUM)
+        for q, r in [(1, 7), (2, 7), (3, 8), (4, 9)]
+    ]
     assert not any("copied_values" in i.flags for i in score_pemda(two).indicators)
-    last3 = [Observation("P", "A", "i", 2024, q, 10, r, HIGHER, Aggregation.LAST)
-             for q, r in [(1, 7), (2, 7), (3, 7), (4, 9)]]
+    last3 = [
+        Observation("P", "A", "i", 2024, q, 10, r, HIGHER, Aggregation.LAST)
+        for q, r in [(1, 7), (2, 7), (3, 7), (4, 9)]
+    ]
     assert not any("copied_values" in i.flags for i in score_pemda(last3).indicators)
-    last4 = [Observation("P", "A", "i", 2024, q, 10, 7, HIGHER, Aggregation.LAST)
-             for q in (1, 2, 3, 4)]
+    last4 = [
+        Observation("P", "A", "i", 2024, q, 10, 7, HIGHER, Aggregation.LAST) for q in (1, 2, 3, 4)
+    ]
     assert all("copied_values" in i.flags for i in score_pemda(last4).indicators)
 
 
@@ -272,8 +317,10 @@ def test_robust_z_uses_mean_deviation_when_mad_is_zero() -> None:
 
 
 def test_target_below_last_year_and_ambition() -> None:
-    rows = [Observation("P", "A", "i", y, None, t, r, HIGHER)
-            for y, t, r in [(2021, 50, 60), (2022, 60, 70), (2023, 70, 80), (2024, 75, 82)]]
+    rows = [
+        Observation("P", "A", "i", y, None, t, r, HIGHER)
+        for y, t, r in [(2021, 50, 60), (2022, 60, 70), (2023, 70, 80), (2024, 75, 82)]
+    ]
     res = score_pemda(rows)
     amb = {a.year: a for a in res.ambitions}
     assert amb[2021].label == "unknown"
@@ -285,9 +332,12 @@ def test_target_below_last_year_and_ambition() -> None:
     assert amb[2023].label == "modest"  # 70 >= 70 (last) but < trend 80
     # ambition factor down-weights the sandbagged indicator in the score
     rows2 = [*rows, Observation("P", "A", "j", 2024, None, 100, 50, HIGHER)]
-    plain = [a for a in score_pemda(rows2).agencies if a.year == 2024][0]
-    damped = [a for a in score_pemda(rows2, ScoringConfig(ambition_factor=True)).agencies
-              if a.year == 2024][0]
+    plain = next(a for a in score_pemda(rows2).agencies if a.year == 2024)
+    damped = next(
+        a
+        for a in score_pemda(rows2, ScoringConfig(ambition_factor=True)).agencies
+        if a.year == 2024
+    )
     assert plain.score == pytest.approx((82 / 75 * 100 + 50) / 2)
     assert damped.score == pytest.approx((0.5 * 82 / 75 * 100 + 50) / 1.5)
 
@@ -305,8 +355,10 @@ def test_forecast_pro_rata_and_trend_for_sum() -> None:
 def test_forecast_last_and_status() -> None:
     fc = forecast_year_end([50.0, 60.0, 70.0], Aggregation.LAST)
     assert fc is not None and fc.point == pytest.approx(80.0) and fc.low == 70.0
-    rows = [Observation("P", "A", "i", 2024, q, 100, r, HIGHER, Aggregation.LAST)
-            for q, r in [(1, 50), (2, 60), (3, 70)]]
+    rows = [
+        Observation("P", "A", "i", 2024, q, 100, r, HIGHER, Aggregation.LAST)
+        for q, r in [(1, 50), (2, 60), (3, 70)]
+    ]
     assert score_pemda(rows).forecasts[0].achievement is None  # annual target unknown
     rows.append(Observation("P", "A", "i", 2024, None, 100, None, HIGHER, Aggregation.LAST))
     res = score_pemda(rows)
@@ -318,12 +370,16 @@ def test_forecast_last_and_status() -> None:
 
 
 def test_seasonal_profile_from_history() -> None:
-    rows = [Observation("P", "A", "i", 2023, q, None, r, HIGHER, Aggregation.SUM)
-            for q, r in [(1, 10), (2, 10), (3, 10), (4, 70)]]
-    rows += [Observation("P", "A", "i", 2023, None, 100, None, HIGHER, Aggregation.SUM),
-             Observation("P", "A", "i", 2024, None, 100, None, HIGHER, Aggregation.SUM),
-             Observation("P", "A", "i", 2024, 1, None, 11, HIGHER, Aggregation.SUM)]
-    f = [f for f in score_pemda(rows).forecasts if f.year == 2024][0]
+    rows = [
+        Observation("P", "A", "i", 2023, q, None, r, HIGHER, Aggregation.SUM)
+        for q, r in [(1, 10), (2, 10), (3, 10), (4, 70)]
+    ]
+    rows += [
+        Observation("P", "A", "i", 2023, None, 100, None, HIGHER, Aggregation.SUM),
+        Observation("P", "A", "i", 2024, None, 100, None, HIGHER, Aggregation.SUM),
+        Observation("P", "A", "i", 2024, 1, None, 11, HIGHER, Aggregation.SUM),
+    ]
+    f = next(f for f in score_pemda(rows).forecasts if f.year == 2024)
     assert f.realisation == pytest.approx(110.0)  # Q1 was 10 % of the year last year
     assert f.status == "on_track"
 
@@ -341,8 +397,13 @@ def test_efficiency_flags() -> None:
 
 @pytest.mark.parametrize(
     ("current", "status"),
-    [(100.0, "achieved"), (70.0, "on_track"), (64.0, "acceleration_needed"),
-     (55.0, "limited_progress"), (45.0, "deterioration")],
+    [
+        (100.0, "achieved"),
+        (70.0, "on_track"),
+        (64.0, "acceleration_needed"),
+        (55.0, "limited_progress"),
+        (45.0, "deterioration"),
+    ],
 )
 def test_sdg_progress(current: float, status: str) -> None:
     # baseline 50 in 2020, target 100 in 2030, in 2024 needed +20 -> 70

@@ -80,8 +80,12 @@ def test_lower_mirrors_higher(t: float, r: float) -> None:
 
 
 @SET
-@given(vals=st.lists(st.one_of(st.none(), pos), min_size=1, max_size=4),
-       agg=st.sampled_from(list(Aggregation)), i=st.integers(0, 3), d=pos)
+@given(
+    vals=st.lists(st.one_of(st.none(), pos), min_size=1, max_size=4),
+    agg=st.sampled_from(list(Aggregation)),
+    i=st.integers(0, 3),
+    d=pos,
+)
 def test_ytd_never_falls_when_a_quarter_improves(
     vals: list[float | None], agg: Aggregation, i: int, d: float
 ) -> None:
@@ -96,8 +100,10 @@ def test_ytd_never_falls_when_a_quarter_improves(
 
 
 def _by_key(res_ind: tuple[object, ...]) -> dict[tuple[object, ...], object]:
-    return {(i.pemda, i.agency, i.indicator, i.year, i.quarter): i  # type: ignore[attr-defined]
-            for i in res_ind}
+    return {
+        (i.pemda, i.agency, i.indicator, i.year, i.quarter): i  # type: ignore[attr-defined]
+        for i in res_ind
+    }
 
 
 @SET_ENGINE
@@ -125,16 +131,21 @@ def _scale(rows: list[Observation], ind: str, k: float) -> list[Observation]:
         if p.kind is PolarityKind.RANGE:
             assert p.low is not None and p.high is not None
             p = Polarity(p.kind, p.low * k, p.high * k)
-        out.append(replace(
-            r, polarity=p,
-            target=None if r.target is None else r.target * k,
-            realisation=None if r.realisation is None else r.realisation * k))
+        out.append(
+            replace(
+                r,
+                polarity=p,
+                target=None if r.target is None else r.target * k,
+                realisation=None if r.realisation is None else r.realisation * k,
+            )
+        )
     return out
 
 
 @SET_ENGINE
-@given(seed=st.integers(0, 10_000), j=st.integers(-20, 20),
-       k=st.floats(min_value=1e-3, max_value=1e3))
+@given(
+    seed=st.integers(0, 10_000), j=st.integers(-20, 20), k=st.floats(min_value=1e-3, max_value=1e3)
+)
 def test_scores_invariant_to_unit_scale(seed: int, j: int, k: float) -> None:
     rows = random_rows(seed, n_pemda=1, n_agency=2, n_ind=3)
     # exact for powers of two (multiplication is exact), approximate for any k > 0
@@ -144,10 +155,16 @@ def test_scores_invariant_to_unit_scale(seed: int, j: int, k: float) -> None:
         for x, y in zip(base.indicators, scaled.indicators, strict=True):
             if exact:
                 assert (x.achievement, x.ytd_achievement, x.category, x.flags) == (
-                    y.achievement, y.ytd_achievement, y.category, y.flags)
+                    y.achievement,
+                    y.ytd_achievement,
+                    y.category,
+                    y.flags,
+                )
             else:
-                for u, v in ((x.achievement, y.achievement),
-                             (x.ytd_achievement, y.ytd_achievement)):
+                for u, v in (
+                    (x.achievement, y.achievement),
+                    (x.ytd_achievement, y.ytd_achievement),
+                ):
                     assert (u is None) == (v is None)
                     if u is not None and v is not None:
                         assert v == pytest.approx(u, rel=1e-9, abs=1e-9)
@@ -159,8 +176,7 @@ def test_scores_invariant_to_unit_scale(seed: int, j: int, k: float) -> None:
 
 
 @SET_ENGINE
-@given(seed=st.integers(0, 10_000), cap=st.sampled_from([100.0, 110.0, 120.0]),
-       amb=st.booleans())
+@given(seed=st.integers(0, 10_000), cap=st.sampled_from([100.0, 110.0, 120.0]), amb=st.booleans())
 def test_cap_never_exceeded(seed: int, cap: float, amb: bool) -> None:
     res = score_pemda(random_rows(seed, n_pemda=1), ScoringConfig(cap=cap, ambition_factor=amb))
     assert res.agencies
@@ -172,12 +188,15 @@ def test_cap_never_exceeded(seed: int, cap: float, amb: bool) -> None:
 
 
 @SET_ENGINE
-@given(seed=st.integers(0, 10_000),
-       scores=st.lists(st.sampled_from([50.0, 75.5, 80.0, 99.0, 120.0]), min_size=1,
-                       max_size=12))
+@given(
+    seed=st.integers(0, 10_000),
+    scores=st.lists(st.sampled_from([50.0, 75.5, 80.0, 99.0, 120.0]), min_size=1, max_size=12),
+)
 def test_ranks_form_a_min_ranking(seed: int, scores: list[float]) -> None:
-    rows = [Observation("P", f"A{i:02d}", "x", 2024, None, 100.0, s, HIGHER)
-            for i, s in enumerate(scores)]
+    rows = [
+        Observation("P", f"A{i:02d}", "x", 2024, None, 100.0, s, HIGHER)
+        for i, s in enumerate(scores)
+    ]
     res_sets = [score_pemda(rows), score_pemda(random_rows(seed, n_agency=6))]
     for res in res_sets:
         groups: dict[tuple[object, ...], list[tuple[float, int]]] = defaultdict(list)
@@ -192,3 +211,30 @@ def test_ranks_form_a_min_ranking(seed: int, scores: list[float]) -> None:
                 assert r == 1 + sum(1 for s2, _ in members if s2 > s)
             ranks = sorted(r for _, r in members)
             assert ranks[0] == 1 and max(ranks) <= len(members)
+
+
+@SET_ENGINE
+@given(seed=st.integers(0, 10_000), pick=st.integers(0, 10_000), d=pos)
+def test_agency_scores_never_fall_when_a_realisation_improves(
+    seed: int, pick: int, d: float
+) -> None:
+    rows = random_rows(seed, n_pemda=1, n_agency=2, n_ind=3)
+    cand = [
+        i
+        for i, r in enumerate(rows)
+        if r.realisation is not None and r.polarity.kind is not PolarityKind.RANGE
+    ]
+    if not cand:
+        return
+    i = cand[pick % len(cand)]
+    r = rows[i]
+    assert r.realisation is not None
+    step = d if r.polarity.kind is PolarityKind.HIGHER else -d
+    better = list(rows)
+    better[i] = replace(r, realisation=r.realisation + step)
+    before = {(a.agency, a.year, a.quarter): a.score for a in score_pemda(rows).agencies}
+    after = {(a.agency, a.year, a.quarter): a.score for a in score_pemda(better).agencies}
+    for k, v in before.items():
+        if v is not None:
+            w = after[k]
+            assert w is not None and w >= v - 1e-9
