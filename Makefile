@@ -35,7 +35,7 @@ lint: install-dev
 	$(VENV)/mypy nyata
 
 bench: install-dev
-	$(VENV)/python benchmarks/run_all.py
+	PYTHONPATH=. $(VENV)/python benchmarks/run_all.py
 
 messages: install-dev
 	cd nyata && ../$(VENV)/nyata makemessages -l en --no-obsolete
