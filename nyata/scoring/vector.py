@@ -8,6 +8,7 @@ All per-cell quantities are (S, 5) or (S, 4) matrices. The rules are those of
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -170,6 +171,17 @@ def _factorize(key: I64) -> tuple[I64, I64]:
     """(codes, uniques) for non-negative int keys; dense O(n) map when the range is small."""
     if key.size == 0:
         return key.astype(np.int64), key.astype(np.int64)
+    kmin = int(key.min())
+    if kmin == int(key.max()):  # one value (a single year): all codes 0
+        return np.zeros(key.size, dtype=np.int64), np.array([kmin], dtype=np.int64)
+    if key.size > 1 and bool((key[1:] >= key[:-1]).all()):
+        # already sorted (the usual bulk layout): codes are a running count of changes
+        new = np.empty(key.size, dtype=np.bool_)
+        new[0] = True
+        np.not_equal(key[1:], key[:-1], out=new[1:])
+        codes = np.cumsum(new, dtype=np.int64)
+        codes -= 1
+        return codes, key[new].astype(np.int64)
     kmax = int(key.max())
     if kmax < 8 * key.size + 1024:
         present = np.zeros(kmax + 1, dtype=np.bool_)
@@ -243,10 +255,12 @@ def achievement_array(
             tz[i_rg] = False
         floor = valid & (v < 0)
         out = np.where(valid, np.where(floor, 0.0, v), np.nan)
-    bits = floor.astype(np.int64) * int(_B[Flag.FLOORED])
-    bits |= no_t.astype(np.int64) * int(_B[Flag.NO_TARGET])
-    bits |= neg.astype(np.int64) * int(_B[Flag.NEGATIVE_TARGET])
-    bits |= tz.astype(np.int64) * int(_B[Flag.TARGET_ZERO])
+    # flag bits, built in int8 (the four bits fit) and widened once
+    b8 = np.multiply(floor, np.int8(_B[Flag.FLOORED]), dtype=np.int8)
+    b8 |= np.multiply(no_t, np.int8(_B[Flag.NO_TARGET]), dtype=np.int8)
+    b8 |= np.multiply(neg, np.int8(_B[Flag.NEGATIVE_TARGET]), dtype=np.int8)
+    b8 |= np.multiply(tz, np.int8(_B[Flag.TARGET_ZERO]), dtype=np.int8)
+    bits: I64 = b8.astype(np.int64)
     return out.reshape(shape), bits.reshape(shape)
 
 
@@ -259,6 +273,17 @@ def target_usable_array(t: F64, kind: AnyA, low: F64) -> BoolA:
 
 def category_array(v: F64, thresholds: Sequence[float]) -> I64:
     """Index into CATEGORY_CODES (-1 for NaN)."""
+    th = [float(x) for x in thresholds]
+    if all(a > b for a, b in itertools.pairwise(th)):
+        # strictly descending: the category is the number of thresholds above v
+        # (NaN compares False everywhere, so it is fixed up below)
+        with np.errstate(invalid="ignore"):
+            c8 = np.zeros(v.shape, dtype=np.int8)
+            for x in th:
+                c8 += v < x
+            c8[np.isnan(v)] = -1
+        out: I64 = c8.astype(np.int64)
+        return out
     cat = np.full(v.shape, len(thresholds), dtype=np.int64)
     with np.errstate(invalid="ignore"):
         for i in range(len(thresholds) - 1, -1, -1):
@@ -270,27 +295,42 @@ def category_array(v: F64, thresholds: Sequence[float]) -> I64:
 def ytd_matrix(m: F64, agg: I64) -> tuple[F64, I64]:
     """YTD over quarter columns (S, 4) by aggregation code; also the present-count.
 
-    Works on the transposed (4, S) layout so every step is a long vectorised row operation.
+    Runs quarter by quarter over (S,) columns: the running sum is the same sequence of
+    additions as a cumsum, so the values are bit for bit those of the scalar twin.
     """
-    mt = np.ascontiguousarray(m.T)
-    present = ~np.isnan(mt)
-    cnt = np.cumsum(present, axis=0)
-    s = np.cumsum(np.where(present, mt, 0.0), axis=0)
-    a = agg[None, :]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = np.where(a == _MEAN, s / cnt, s)
-    out = np.where(cnt > 0, out, np.nan)
-    is_last = a == _LAST
-    is_max = a == _MAX
-    if is_max.any():
-        out = np.where(is_max, np.fmax.accumulate(mt, axis=0), out)
-    if is_last.any():
-        idx = np.maximum.accumulate(np.where(present, np.arange(4)[:, None], -1), axis=0)
-        last = np.take_along_axis(mt, np.clip(idx, 0, 3), axis=0)
-        out = np.where(is_last, np.where(idx >= 0, last, np.nan), out)
-    res: F64 = np.ascontiguousarray(out.T)
-    cnt_out: I64 = np.ascontiguousarray(cnt.T).astype(np.int64)
-    return res, cnt_out
+    n_s = m.shape[0]
+    out = np.empty((n_s, 4))
+    cnt_out = np.empty((n_s, 4), dtype=np.int64)
+    is_mean = agg == _MEAN
+    is_last = agg == _LAST
+    is_max = agg == _MAX
+    any_mean, any_last, any_max = bool(is_mean.any()), bool(is_last.any()), bool(is_max.any())
+    cnt = np.zeros(n_s, dtype=np.int64)
+    s = np.zeros(n_s)
+    mx = np.full(n_s, np.nan)
+    last = np.full(n_s, np.nan)
+    for j in range(4):
+        x = np.ascontiguousarray(m[:, j])  # one strided read, then contiguous passes
+        p = ~np.isnan(x)
+        cnt += p
+        if j == 0:
+            s = np.where(p, x, 0.0)
+        else:
+            np.add(s, x, out=s, where=p)
+        col = s.copy()
+        if any_mean:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                np.divide(s, cnt, out=col, where=is_mean)
+        if any_max:
+            np.fmax(mx, x, out=mx)
+            np.copyto(col, mx, where=is_max)
+        if any_last:
+            np.copyto(last, x, where=p)
+            np.copyto(col, last, where=is_last)
+        col[cnt == 0] = np.nan
+        out[:, j] = col
+        cnt_out[:, j] = cnt
+    return out, cnt_out
 
 
 def _nanmedian_rows(x: F64) -> tuple[F64, I64, F64]:
@@ -304,8 +344,58 @@ def _nanmedian_rows(x: F64) -> tuple[F64, I64, F64]:
     return med, n.astype(np.int64), s
 
 
+def _sort4(c: list[F64]) -> list[F64]:
+    """Sort four (S,) columns element-wise, NaN last: a 5-comparator sorting network."""
+    c = list(c)
+    for i, j in ((0, 1), (2, 3), (0, 2), (1, 3), (1, 2)):
+        # fmin keeps the number when one side is NaN; maximum moves NaN up
+        c[i], c[j] = np.fmin(c[i], c[j]), np.maximum(c[i], c[j])
+    return c
+
+
+def _median4(s: list[F64], n: I64) -> F64:
+    """Median of sorted columns with ``n`` values (NaN last): mean of the two middle ones."""
+    i1 = np.clip((n - 1) // 2, 0, None)
+    i2 = np.clip(n // 2, 0, 3)
+    a = np.choose(i1, s)
+    b = np.choose(i2, s)
+    med: F64 = (a + b) / 2
+    med[n == 0] = np.nan
+    return med
+
+
+def _robust_z4(x: F64) -> tuple[F64, I64]:
+    """``robust_z_rows`` for four columns (one year of quarters), column by column."""
+    cols = [np.ascontiguousarray(x[:, j]) for j in range(4)]
+    nan_c = [np.isnan(col) for col in cols]
+    n = 4 - (nan_c[0].astype(np.int64) + nan_c[1] + nan_c[2] + nan_c[3])
+    med = _median4(_sort4(cols), n)
+    diff = [col - med for col in cols]
+    dev = _sort4([np.abs(d) for d in diff])
+    mad = _median4(dev, n)
+    z = np.empty(x.shape)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total = np.zeros(x.shape[0])
+        for col in dev:  # sequential sum over sorted deviations (scalar order)
+            np.add(total, col, out=total, where=~np.isnan(col))
+        mean_ad = np.where(n > 0, total / n, np.nan)
+        use_mad = mad > 0
+        use_mean = ~use_mad & (mean_ad > 0)
+        for j in range(4):
+            zj = np.where(
+                use_mad,
+                0.6745 * diff[j] / mad,
+                np.where(use_mean, diff[j] / (1.253314 * mean_ad), 0.0),
+            )
+            zj[nan_c[j]] = np.nan
+            z[:, j] = zj
+    return z, n
+
+
 def robust_z_rows(x: F64) -> tuple[F64, I64]:
     """Row-wise twin of ``formulas.robust_z`` (NaN cells ignored, their z NaN)."""
+    if x.shape[1] == 4:
+        return _robust_z4(x)
     med, n, _ = _nanmedian_rows(x)
     dev = np.abs(x - med[:, None])
     mad, _, dev_sorted = _nanmedian_rows(dev)
@@ -481,9 +571,12 @@ def score_columns(
     zq, nq = robust_z_rows(Rq.reshape(n_g, n_y * 4))
     out_q = (np.abs(zq) > thr) & (nq >= cfg.outlier_min_points)[:, None]
     out_q = out_q.reshape(n_s, 4)
-    ann_vals = np.where(has_q, np.nan, R[:, 0]).reshape(n_g, n_y)
-    za, na = robust_z_rows(ann_vals)
-    out_a = ((np.abs(za) > thr) & (na >= cfg.outlier_min_points)[:, None]).reshape(n_s)
+    if has_q.all():  # no annual-only series: no annual outliers
+        out_a = np.zeros(n_s, dtype=np.bool_)
+    else:
+        ann_vals = np.where(has_q, np.nan, R[:, 0]).reshape(n_g, n_y)
+        za, na = robust_z_rows(ann_vals)
+        out_a = ((np.abs(za) > thr) & (na >= cfg.outlier_min_points)[:, None]).reshape(n_s)
     same = [(Rq[:, i] == Rq[:, i + 1]) & (Rq[:, i] != 0) for i in range(3)]
     run123 = same[0] & same[1]
     run234 = same[1] & same[2]
