@@ -1,3 +1,37 @@
-from django.urls import path  # noqa: F401  (routes are added here)
+from django.urls import path
 
-urlpatterns: list = []
+from nyata.planning import views
+
+urlpatterns = [
+    path("", views.plan_home, name="plan_home"),
+    path("periode/baru/", views.plan_period_create, name="plan_period_create"),
+    path("periode/<int:pk>/", views.plan_period_detail, name="plan_period_detail"),
+    path("periode/<int:pk>/ubah/", views.plan_period_edit, name="plan_period_edit"),
+    path("periode/<int:pk>/revisi/", views.plan_period_revise, name="plan_period_revise"),
+    path("periode/<int:pk>/misi/baru/", views.plan_mission_create, name="plan_mission_create"),
+    path("periode/<int:pk>/tujuan/baru/", views.plan_goal_create, name="plan_goal_create"),
+    path("periode/<int:pk>/sasaran/baru/", views.plan_objective_create,
+         name="plan_objective_create"),
+    path("periode/<int:pk>/sasaran-pd/baru/", views.plan_agency_objective_create,
+         name="plan_agency_objective_create"),
+    path("periode/<int:pk>/indikator/baru/", views.plan_indicator_create,
+         name="plan_indicator_create"),
+    path("periode/<int:pk>/program/baru/", views.plan_program_create, name="plan_program_create"),
+    path("periode/<int:pk>/kegiatan/baru/", views.plan_activity_create,
+         name="plan_activity_create"),
+    path("periode/<int:pk>/sub-kegiatan/baru/", views.plan_sub_activity_create,
+         name="plan_sub_activity_create"),
+    path("periode/<int:pk>/pagu/", views.plan_ceiling_set, name="plan_ceiling_set"),
+    path("sasaran-pd/<int:pk>/ubah/", views.plan_agency_objective_edit,
+         name="plan_agency_objective_edit"),
+    path("indikator/<int:pk>/", views.plan_indicator_detail, name="plan_indicator_detail"),
+    path("indikator/<int:pk>/ubah/", views.plan_indicator_edit, name="plan_indicator_edit"),
+    path("pd/<int:agency_pk>/", views.plan_agency, name="plan_agency"),
+    path("pd/<int:agency_pk>/templat/", views.plan_agency_template, name="plan_agency_template"),
+    path("pohon/", views.plan_tree, name="plan_tree"),
+    path("pohon/pd/<int:agency_pk>/", views.plan_tree_agency, name="plan_tree_agency"),
+    path("mutu-target/", views.plan_quality, name="plan_quality"),
+    path("mutu-target/unduh/", views.plan_quality_export, name="plan_quality_export"),
+    path("impor/", views.plan_import, name="plan_import"),
+    path("templat/", views.plan_template, name="plan_template"),
+]

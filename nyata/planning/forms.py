@@ -1,0 +1,247 @@
+"""Forms of the planning pages. Related choices are narrowed to one plan period."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from nyata.core.forms import TenantModelForm
+from nyata.core.xlsx import parse_decimal
+from nyata.planning.models import (
+    Activity,
+    AgencyObjective,
+    Goal,
+    Indicator,
+    Mission,
+    Objective,
+    PlanPeriod,
+    Program,
+    SubActivity,
+)
+
+
+class DecimalText(forms.CharField):
+    """A number as Indonesians write it (85,5 or 1.234,5) or with a point."""
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            number = parse_decimal(text)
+        except ValueError:
+            raise forms.ValidationError(_("Isikan angka, mis. 85,5.")) from None
+        if abs(number) >= Decimal(10) ** 15:
+            raise forms.ValidationError(_("Angka terlalu besar."))
+        if number != number.quantize(Decimal("0.0001")):
+            raise forms.ValidationError(_("Paling banyak 4 angka desimal."))
+        return number
+
+
+class PeriodForm(TenantModelForm):
+    class Meta:
+        model = PlanPeriod
+        fields = ["kind", "name", "start_year", "end_year", "tagline", "vision", "is_current",
+                  "is_illustrative"]
+
+
+class _InPeriod(TenantModelForm):
+    """A plan row whose period is given by the page; related choices stay inside it."""
+
+    period_fields: dict[str, str] = {}
+
+    def __init__(self, *args: Any, period: PlanPeriod, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.period = period
+        for name, lookup in self.period_fields.items():
+            field = self.fields[name]
+            field.queryset = field.queryset.filter(**{lookup: period})  # type: ignore[attr-defined]
+
+
+class MissionForm(_InPeriod):
+    class Meta:
+        model = Mission
+        fields = ["number", "text"]
+
+
+class GoalForm(_InPeriod):
+    period_fields = {"mission": "period"}
+
+    class Meta:
+        model = Goal
+        fields = ["code", "name", "mission"]
+
+
+class ObjectiveForm(_InPeriod):
+    period_fields = {"goal": "period"}
+
+    class Meta:
+        model = Objective
+        fields = ["code", "name", "goal", "is_illustrative"]
+
+
+class AgencyObjectiveForm(_InPeriod):
+    period_fields = {"parent": "period"}
+    serves_objectives = forms.ModelMultipleChoiceField(
+        Objective.objects.all(), required=False, label=_("mendukung sasaran strategis"),
+        widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = AgencyObjective
+        fields = ["agency", "code", "name", "parent", "is_illustrative"]
+
+    def __init__(self, *args: Any, period: PlanPeriod, **kwargs: Any) -> None:
+        super().__init__(*args, period=period, **kwargs)
+        field = self.fields["serves_objectives"]
+        field.queryset = Objective.objects.filter(period=period)  # type: ignore[attr-defined]
+        field.widget.attrs.pop("class", None)
+        if self.instance.pk:
+            field.initial = list(self.instance.serves.all())
+
+
+class IndicatorForm(_InPeriod):
+    owner = forms.ChoiceField(label=_("melekat pada"))
+    baseline_value = DecimalText(label=_("nilai kondisi awal"), required=False)
+
+    class Meta:
+        model = Indicator
+        fields = ["owner", "code", "name", "definition", "formula", "unit", "level", "polarity",
+                  "aggregation", "decimals", "data_source", "responsible_agency",
+                  "baseline_year", "baseline_value", "is_key", "is_illustrative"]
+        widgets = {"definition": forms.Textarea(attrs={"rows": 2}),
+                   "formula": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, period: PlanPeriod, **kwargs: Any) -> None:
+        super().__init__(*args, period=period, **kwargs)
+        choices: list[tuple[Any, Any]] = [("", "---------")]
+        choices.append((_("Tujuan"), [(f"goal:{g.pk}", str(g)) for g in
+                                      Goal.objects.filter(period=period)]))
+        choices.append((_("Sasaran strategis"), [(f"objective:{o.pk}", str(o)) for o in
+                                                 Objective.objects.filter(period=period)]))
+        choices.append((_("Sasaran perangkat daerah"), [
+            (f"agency_objective:{a.pk}", f"{a} — {a.agency}") for a in
+            AgencyObjective.objects.filter(period=period).select_related("agency")]))
+        cast(forms.ChoiceField, self.fields["owner"]).choices = choices
+        i = self.instance
+        if i.pk:
+            self.fields["owner"].initial = (
+                f"goal:{i.goal_id}" if i.goal_id else f"objective:{i.objective_id}"
+                if i.objective_id else f"agency_objective:{i.agency_objective_id}")
+            self.initial["baseline_value"] = i.baseline_value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind, _sep, pk = (data.get("owner") or "").partition(":")
+        model = {"goal": Goal, "objective": Objective, "agency_objective": AgencyObjective}.get(kind)
+        owner = model.objects.filter(period=self.instance.period, pk=pk).first() if model else None
+        if owner is None:
+            self.add_error("owner", _("Pilih tujuan atau sasaran pemilik indikator."))
+            return data
+        self.instance.goal = owner if kind == "goal" else None
+        self.instance.objective = owner if kind == "objective" else None
+        self.instance.agency_objective = owner if kind == "agency_objective" else None
+        self.instance.agency_id = owner.agency_id if kind == "agency_objective" else None
+        return data
+
+
+class TargetForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("tahun"), coerce=int)
+    value = DecimalText(label=_("target (batas bawah untuk rentang)"))
+    value_high = DecimalText(label=_("batas atas rentang"), required=False)
+    is_illustrative = forms.BooleanField(label=_("data ilustratif"), required=False)
+
+    def __init__(self, *args: Any, period: PlanPeriod, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, y) for y in period.years]  # type: ignore[attr-defined]
+
+
+class QuarterTargetForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("tahun"), coerce=int)
+    quarter = forms.TypedChoiceField(label=_("triwulan"), coerce=int,
+                                     choices=[(q, q) for q in range(1, 5)])
+    value = DecimalText(label=_("target triwulan"))
+
+    def __init__(self, *args: Any, period: PlanPeriod, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, y) for y in period.years]  # type: ignore[attr-defined]
+
+
+class ActualForm(forms.Form):
+    year = forms.IntegerField(label=_("tahun"), min_value=1900, max_value=2100)
+    value = DecimalText(label=_("realisasi"))
+    source = forms.CharField(label=_("sumber"), required=False, max_length=500)
+
+
+class ProgramForm(_InPeriod):
+    period_fields = {"agency_objective": "period"}
+
+    class Meta:
+        model = Program
+        fields = ["agency", "code", "name", "agency_objective", "is_illustrative"]
+
+
+class ActivityForm(_InPeriod):
+    period_fields = {"program": "period"}
+
+    class Meta:
+        model = Activity
+        fields = ["program", "code", "name"]
+
+    def __init__(self, *args: Any, period: PlanPeriod, **kwargs: Any) -> None:
+        super().__init__(*args, period=period, **kwargs)
+        self.instance.__dict__.pop("period", None)  # activities have no period column
+
+
+class SubActivityForm(_InPeriod):
+    period_fields = {"activity": "program__period"}
+
+    class Meta:
+        model = SubActivity
+        fields = ["activity", "code", "name"]
+
+    def __init__(self, *args: Any, period: PlanPeriod, **kwargs: Any) -> None:
+        super().__init__(*args, period=period, **kwargs)
+        self.instance.__dict__.pop("period", None)
+
+
+class CeilingForm(forms.Form):
+    item = forms.ChoiceField(label=_("program / kegiatan / sub kegiatan"))
+    year = forms.TypedChoiceField(label=_("tahun"), coerce=int)
+    amount = DecimalText(label=_("pagu (Rp)"))
+    is_illustrative = forms.BooleanField(label=_("data ilustratif"), required=False)
+
+    def __init__(self, *args: Any, period: PlanPeriod, pemda: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.period = period
+        self.fields["year"].choices = [(y, y) for y in period.years]  # type: ignore[attr-defined]
+        programs = Program.objects.filter(period=period).select_related("agency")
+        self.fields["item"].choices = [("", "---------")] + [  # type: ignore[attr-defined]
+            (f"program:{p.pk}", f"{p.agency} — {p}") for p in programs] + [
+            (f"activity:{a.pk}", f"{a.program.agency} — {a}") for a in
+            Activity.objects.filter(program__period=period).select_related("program__agency")] + [
+            (f"sub_activity:{s.pk}", f"{s.activity.program.agency} — {s}") for s in
+            SubActivity.objects.filter(activity__program__period=period)
+            .select_related("activity__program__agency")]
+
+    def clean_item(self) -> Program | Activity | SubActivity:
+        kind, _sep, pk = self.cleaned_data["item"].partition(":")
+        qs: Any = {"program": Program.objects.filter(period=self.period),
+                   "activity": Activity.objects.filter(program__period=self.period),
+                   "sub_activity": SubActivity.objects.filter(
+                       activity__program__period=self.period)}.get(kind)
+        item = qs.filter(pk=pk).first() if qs is not None else None
+        if item is None:
+            raise forms.ValidationError(_("Pilih program, kegiatan, atau sub kegiatan."))
+        return item
+
+
+class RevisionForm(forms.Form):
+    note = forms.CharField(label=_("alasan revisi"), max_length=300)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("berkas Excel (.xlsx)"))
+
