@@ -260,6 +260,8 @@ class Role(models.TextChoices):
 
 
 AGENCY_ROLES = frozenset({Role.AGENCY_HEAD, Role.AGENCY_OPERATOR})
+# A fixed order, so the check constraint (and its migration) is the same in every process.
+_AGENCY_ROLE_VALUES = sorted(r.value for r in AGENCY_ROLES)
 
 
 class Membership(TenantModel):
@@ -275,8 +277,8 @@ class Membership(TenantModel):
             models.UniqueConstraint(fields=["pemda", "user", "role", "agency"], name="membership_unique"),
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=[r.value for r in AGENCY_ROLES], agency__isnull=False)
-                    | (~Q(role__in=[r.value for r in AGENCY_ROLES]) & Q(agency__isnull=True))
+                    Q(role__in=_AGENCY_ROLE_VALUES, agency__isnull=False)
+                    | (~Q(role__in=_AGENCY_ROLE_VALUES) & Q(agency__isnull=True))
                 ),
                 name="membership_agency_iff_agency_role",
             ),

@@ -259,7 +259,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('agency__isnull', False), ('role__in', ['agency_operator', 'agency_head'])), models.Q(models.Q(('role__in', ['agency_operator', 'agency_head']), _negated=True), ('agency__isnull', True)), _connector='OR'), name='membership_agency_iff_agency_role'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('agency__isnull', False), ('role__in', ['agency_head', 'agency_operator'])), models.Q(models.Q(('role__in', ['agency_head', 'agency_operator']), _negated=True), ('agency__isnull', True)), _connector='OR'), name='membership_agency_iff_agency_role'),
         ),
         migrations.AddConstraint(
             model_name='official',

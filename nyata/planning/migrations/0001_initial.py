@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('core', '0005_remove_membership_membership_agency_iff_agency_role_and_more'),
+        ('core', '0002_audit_append_only'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
