@@ -28,6 +28,9 @@ from nyata.core.models import (
 )
 from nyata.core.tenancy import tenant_scope, unscoped
 
+# One set of browser fixtures for the whole run: a single demo server, a single Chromium.
+pytest_plugins = ["tests.e2e.fixtures"]
+
 PASSWORD = "Uji-Sandi-2026!"
 
 

@@ -7,8 +7,8 @@ adds only what is missing (later features add their own steps here).
 from __future__ import annotations
 
 import csv
-import functools
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -219,19 +219,16 @@ def load_province() -> tuple[Pemda, list[DemoAccount]]:
         for i, (code, agency) in enumerate(sorted(agencies.items())):
             if code == "SETDA":
                 continue
-            kind = (
-                "Kepala Biro"
-                if agency.kind == Agency.Kind.BUREAU
-                else (
-                    "Direktur"
-                    if agency.kind == Agency.Kind.HOSPITAL
-                    else ("Inspektur" if agency.kind == Agency.Kind.INSPECTORATE else "Kepala")
-                )
-            )
+            short = agency.abbreviation or agency.name
+            title = {
+                Agency.Kind.BUREAU: f"Kepala {short}",  # "Biro …" already names the post
+                Agency.Kind.HOSPITAL: f"Direktur {short}",
+                Agency.Kind.INSPECTORATE: "Inspektur Daerah",
+            }.get(Agency.Kind(agency.kind), f"Kepala {short}")
             head = _position(
                 pemda,
                 f"KA-{code}",
-                name=f"{kind} {agency.abbreviation or agency.name}",
+                name=title,
                 level=Position.Level.JPT_PRATAMA,
                 agency=agency,
                 superior=sekda if agency.kind == Agency.Kind.BUREAU else gov,

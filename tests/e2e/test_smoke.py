@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import login, shot
+from tests.e2e.fixtures import login, shot
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import browser, demo_server, login, page, shot  # noqa: F401  (fixtures)
+from tests.e2e.fixtures import login, shot
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 PER = "?per=2026-11-30"
 
 
-def test_leader_follows_a_late_dependency_of_tanjung_carat(page: Any) -> None:  # noqa: F811
+def test_leader_follows_a_late_dependency_of_tanjung_carat(page: Any) -> None:
     login(page, "gubernur")
     page.goto("/proyek/" + PER)
     link = page.locator('tr[data-project="tanjung-carat"] a').first
@@ -40,7 +40,7 @@ def test_leader_follows_a_late_dependency_of_tanjung_carat(page: Any) -> None:  
     shot(page, "project-late-dependency-owner")
 
 
-def test_organs_view_and_s_curve_on_a_phone(browser: Any, demo_server: str) -> None:  # noqa: F811
+def test_organs_view_and_s_curve_on_a_phone(browser: Any, demo_server: str) -> None:
     context = browser.new_context(base_url=demo_server, viewport={"width": 390, "height": 844},
                                   is_mobile=True, locale="id-ID")
     pg = context.new_page()

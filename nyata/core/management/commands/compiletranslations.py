@@ -16,9 +16,13 @@ class Command(BaseCommand):
         from babel.messages.mofile import write_mo
         from babel.messages.pofile import read_po
 
+        from django.apps import apps
+
+        roots = [Path(p) for p in settings.LOCALE_PATHS]
+        roots += [Path(app.path) / "locale" for app in apps.get_app_configs() if app.name.startswith("nyata.")]
         count = 0
-        for root in settings.LOCALE_PATHS:
-            for po in Path(root).glob("*/LC_MESSAGES/*.po"):
+        for root in roots:
+            for po in root.glob("*/LC_MESSAGES/*.po"):
                 with po.open("rb") as f:
                     catalog = read_po(f)
                 with po.with_suffix(".mo").open("wb") as f:

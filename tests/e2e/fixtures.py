@@ -1,5 +1,7 @@
 """End-to-end fixtures: the demo served by a real `nyata serve`, driven by Debian's Chromium.
 
+Registered once for the whole suite by tests/conftest.py (one server, one browser).
+
 The server runs in its own process on its own database (a fresh SQLite file, or a
 fresh PostgreSQL database when DATABASE_URL points at PostgreSQL), loaded by
 `nyata demo`, exactly as a newcomer would run it. Without Chromium the browser
