@@ -1,9 +1,86 @@
-"""Demo data of the agreements app; called by nyata.demo.loader inside the Pemda's scope."""
+"""Demo data of the agreements app; called by nyata.demo.loader inside the Pemda's scope.
+
+The 2026 ceremony of the seed: "Penandatanganan Perjanjian Kinerja dan Pakta Integritas Tahun
+2026", Griya Agung Palembang, 21 January 2026, with every agency head's (and the Sekda's) PK
+and pact. Most are signed (recorded by the loader on the officials' behalf, without a second
+factor, and sealed); a few are pending so the ceremony can be walked through:
+
+- KA-DINKES's PK stays a draft (the admin locks it; `kadinkes` then `gubernur` sign it);
+  KA-DINKES's pact is signed already, so the row turns green once the PK is signed;
+- three PKs are locked and wait for their first party, two wait for the governor.
+
+Demo second factor: in demo mode only (settings.DEMO_MODE), the users `gubernur` and
+`kadinkes` get a TOTP device with the fixed key `DEMO_TOTP_KEY` (hex; the same key in base32
+is `DEMO_TOTP_BASE32`, for an authenticator app). Never in production.
+"""
 
 from __future__ import annotations
 
-from nyata.core.models import Pemda
+import base64
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from nyata.agreements import actions
+from nyata.agreements.models import Agreement, Ceremony, Signature, SignerLink
+from nyata.core.models import Assignment, Pemda, Position, User
+
+NAME = "Penandatanganan Perjanjian Kinerja dan Pakta Integritas Tahun 2026"
+PLACE = "Griya Agung Palembang"
+DATE = dt.date(2026, 1, 21)
+DEMO_TOTP_KEY = b"Nyata-Demo-TOTP-2026".hex()
+DEMO_TOTP_BASE32 = base64.b32encode(b"Nyata-Demo-TOTP-2026").decode()
+SIGNERS = {"gubernur": "GUB", "kadinkes": "KA-DINKES"}
+DRAFT = {("pk", "KA-DINKES")}
+AWAIT_FIRST = {"KA-DISHUB", "KA-DISKOMINFO", "KA-DPMPTSP"}
+AWAIT_SECOND = {"KA-DINSOS", "KA-DISDIK"}
+
+
+def _links(pemda: Pemda) -> None:
+    for username, position_code in SIGNERS.items():
+        user = User.objects.filter(username=username).first()
+        position = Position.objects.filter(code=position_code).first()
+        if user is None or position is None:
+            continue
+        holder = Assignment.objects.filter(position=position, end__isnull=True).select_related("official").first()
+        if holder is None:
+            continue
+        if not SignerLink.objects.filter(user=user).exists():
+            actions.signer_link(actor=None, pemda=pemda, user=user, official=holder.official)
+        if settings.DEMO_MODE and not TOTPDevice.objects.filter(user=user, name="demo").exists():
+            TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_KEY, confirmed=True)
+
+
+def _sign_as_demo(agreement: Agreement, party: str, at: dt.datetime) -> None:
+    official = agreement.first_party if party == Signature.Party.FIRST else agreement.second_party
+    assert official is not None
+    link = SignerLink.objects.filter(official=official).select_related("user").first()
+    actions.record_signature(actor=None, agreement=agreement, party=party, official=official,
+                             otp_verified=False, signed_at=at)
+    if link is not None:  # the demo signature belongs to the linked account, for the record
+        Signature.objects.filter(agreement=agreement, party=party).update(user=link.user)
 
 
 def load(pemda: Pemda) -> None:
     """Add this app's demo rows for the province (idempotent)."""
+    _links(pemda)
+    if Ceremony.objects.filter(name=NAME, year=2026).exists():
+        return
+    ceremony = actions.ceremony_create(actor=None, pemda=pemda, name=NAME, place=PLACE, date=DATE, year=2026)
+    created = actions.ceremony_generate(actor=None, ceremony=ceremony, illustrative=True)
+    tz = ZoneInfo(settings.TIME_ZONE)
+    start = dt.datetime(2026, 1, 21, 9, 30, tzinfo=tz)
+    for i, agreement in enumerate(sorted(created, key=lambda a: (a.position.code, a.kind))):
+        code = agreement.position.code
+        if (agreement.kind, code) in DRAFT:
+            continue
+        actions.agreement_lock(actor=None, agreement=agreement)
+        if agreement.kind == Agreement.Kind.PK and code in AWAIT_FIRST:
+            continue
+        at = start + dt.timedelta(minutes=i)
+        _sign_as_demo(agreement, Signature.Party.FIRST, at)
+        if agreement.second_party_id is None or (agreement.kind == Agreement.Kind.PK and code in AWAIT_SECOND):
+            continue
+        _sign_as_demo(agreement, Signature.Party.SECOND, at + dt.timedelta(seconds=30))
