@@ -5,7 +5,7 @@ project progress. Those live in apps built alongside this one (reporting, agreem
 projects). Rather than reaching into their models, the portal calls one public read function
 per app, if the app provides it:
 
-    nyata.reporting.public.headline_indicators(pemda, year) -> iterable of dict
+    nyata.planning.public.headline_indicators(pemda, year) -> iterable of dict
         keys: code, name, unit, target, target_max (or None), realisation, achievement, status
     nyata.reporting.public.verified_results(pemda, year) -> iterable of dict
         keys: agency_code, agency_name, indicator, unit, period, target, realisation,
@@ -106,7 +106,7 @@ def headline_indicators(pemda: Pemda, year: int) -> list[HeadlineIndicator]:
     return [
         HeadlineIndicator(str(r["code"]), str(r["name"]), str(r.get("unit", "")), _dec(r.get("target")),
                           _dec(r.get("target_max")), _dec(r.get("realisation")), _dec(r.get("achievement")))
-        for r in _rows("reporting", "headline_indicators", pemda, year)
+        for r in _rows("planning", "headline_indicators", pemda, year)
         if r.get("status") == FINAL_RESULT
     ]
 
