@@ -43,7 +43,7 @@ def headline_indicators(pemda: Pemda, year: int) -> Iterator[dict[str, Any]]:
         value = float(target.value) if target is not None and target.value is not None else None
         high = target.value_high if target is not None else None
         ach = None
-        if value is not None:
+        if target is not None and value is not None:
             ach, _flags = achievement(value, float(actual.value), _polarity(ind, target.value, high))
         yield {
             "code": ind.code,
