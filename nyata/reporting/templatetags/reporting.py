@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils.formats import get_format, number_format
+
+register = template.Library()
+
+
+def _quantized(value: Any, decimals: int) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-int(decimals)))
+
+
+def _trim(text: str) -> str:
+    mark = get_format("DECIMAL_SEPARATOR")
+    if mark in text:
+        head, tail = text.rsplit(mark, 1)
+        tail = tail.rstrip("0")
+        return f"{head}{mark}{tail}" if tail else head
+    return text
+
+
+@register.filter
+def num(value: Any, decimals: int = 2) -> str:
+    """A value in the active locale with grouping (1.234,5), trailing zeros dropped."""
+    if value is None or value == "":
+        return "—"
+    return _trim(number_format(_quantized(value, decimals), int(decimals), use_l10n=True, force_grouping=True))
+
+
+@register.filter
+def plain(value: Any, decimals: int = 2) -> str:
+    """A value for an input field: the locale's decimal mark, no grouping."""
+    if value is None or value == "":
+        return ""
+    text = str(_quantized(value, decimals)).replace(".", get_format("DECIMAL_SEPARATOR"))
+    return _trim(text)
+
+
+@register.filter
+def pct(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    return _trim(number_format(round(float(value), 2), 2, use_l10n=True))
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def target_of(ai: Any, number: int) -> Any:
+    return getattr(ai, f"q{int(number)}_target", None)
+
+
+@register.filter
+def iso(value: Any) -> str:
+    """A date for <input type=date>: dates as YYYY-MM-DD, posted strings as they came."""
+    if value is None or value == "":
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
