@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from nyata.dashboard import charts, queries
+
+register = template.Library()
+
+
+@register.filter
+def idn(value: Any, decimals: int = 2) -> str:
+    """Indonesian number: 1.234,5 (— when missing)."""
+    if value is None or value == "":
+        return "—"
+    return charts.number(float(value), int(decimals))
+
+
+@register.filter
+def signed(value: Any) -> str:
+    if value is None:
+        return "—"
+    v = float(value)
+    text = charts.number(abs(v))
+    return f"+{text}" if v > 0 else (f"−{text}" if v < 0 else "0")
+
+
+@register.filter
+def cat_label(code: str | None) -> str:
+    return charts.CATEGORY_LABELS.get(code or "", code or "")
+
+
+@register.filter
+def cat_short(code: str | None) -> str:
+    return charts.CATEGORIES.get(code or "", charts.CATEGORIES[""])[2]
+
+
+@register.filter
+def flag_label(code: str) -> str:
+    return queries.FLAG_LABELS.get(code, code)
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def verdict(code: str) -> str:
+    return queries.VERDICTS.get(code, code)
