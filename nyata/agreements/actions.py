@@ -244,7 +244,7 @@ def agreement_update_targets(
     *, actor: User, agreement: Agreement, targets: dict[int, dict[str, Decimal | None]]
 ) -> None:
     """Edit the annual/quarterly targets of a draft PK (keys: AgreementIndicator ids)."""
-    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
     _require_draft(agreement)
     rows = {r.pk: r for r in agreement.indicators.select_related("agreement")}
     changes = {}
@@ -269,7 +269,7 @@ def agreement_update_targets(
 @transaction.atomic
 def agreement_lock(*, actor: User | None, agreement: Agreement) -> Agreement:
     """Fix the content: render the PDF the parties will sign and keep its SHA-256."""
-    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
     _require_draft(agreement)
     for row in agreement.indicators.select_related("agreement"):
         check_targets(row, row.annual_target, row.quarter_targets)
@@ -290,7 +290,7 @@ def agreement_lock(*, actor: User | None, agreement: Agreement) -> Agreement:
 @transaction.atomic
 def agreement_unlock(*, actor: User, agreement: Agreement) -> Agreement:
     """Back to draft, only while nobody has signed."""
-    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
     if agreement.status != Agreement.Status.LOCKED:
         raise ValidationError(_("Hanya perjanjian yang dikunci dan belum ditandatangani yang dapat "
                                 "dibuka kembali."))
@@ -363,7 +363,7 @@ def verify_second_factor(user: User, token: str) -> None:
 @transaction.atomic
 def agreement_sign(*, actor: User, agreement: Agreement, party: str, otp_token: str) -> Agreement:
     """The named party signs the locked document after a fresh second factor."""
-    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
     official = _check_can_sign(actor=actor, agreement=agreement, party=party)
     verify_second_factor(actor, otp_token)
     return record_signature(actor=actor, agreement=agreement, party=party, official=official,
@@ -377,7 +377,7 @@ def agreements_sign_batch(*, actor: User, agreements: Sequence[Agreement], party
     second party at the ceremony); all or nothing."""
     if not agreements:
         raise ValidationError(_("Pilih setidaknya satu perjanjian."))
-    locked = list(Agreement.objects.select_for_update().filter(pk__in=[a.pk for a in agreements]))
+    locked = list(Agreement.objects.select_for_update(of=("self",)).filter(pk__in=[a.pk for a in agreements]))
     officials = [_check_can_sign(actor=actor, agreement=a, party=party) for a in locked]
     verify_second_factor(actor, otp_token)
     return [record_signature(actor=actor, agreement=a, party=party, official=o, otp_verified=True)
@@ -443,7 +443,7 @@ def agreement_amend(*, actor: User, agreement: Agreement, reason: str, note: str
                     signing_date: dt.date | None = None) -> Agreement:
     """Open a *PK perubahan*: a new draft version; the signed one stays current until the
     amendment is signed, then it is marked superseded."""
-    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
     if reason not in Agreement.AmendmentReason.values:
         raise ValidationError({"reason": _("Pilih salah satu dari tiga alasan perubahan yang sah.")})
     if agreement.status != Agreement.Status.SIGNED:

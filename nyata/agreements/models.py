@@ -32,7 +32,7 @@ class Ceremony(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["pemda", "-date", "pk"]
+        ordering = ["-date", "pk"]
         verbose_name = _("acara penandatanganan")
         verbose_name_plural = _("acara penandatanganan")
 
@@ -104,7 +104,7 @@ class Agreement(TenantModel):
     signed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["pemda", "year", "kind", "position__code", "version"]
+        ordering = ["year", "kind", "position__code", "version"]
         verbose_name = _("perjanjian")
         verbose_name_plural = _("perjanjian")
         constraints = [
@@ -155,7 +155,7 @@ class AgreementIndicator(TenantModel):
     q4_target = models.DecimalField(_("target TW IV"), null=True, blank=True, max_digits=20, decimal_places=4)
 
     class Meta:
-        ordering = ["pemda", "agreement", "order", "pk"]
+        ordering = ["agreement_id", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["pemda", "agreement", "indicator"],
                                     name="agreementindicator_unique"),
@@ -181,7 +181,7 @@ class AgreementProgram(TenantModel):
     note = models.CharField(_("keterangan"), max_length=200, blank=True)
 
     class Meta:
-        ordering = ["pemda", "agreement", "order", "pk"]
+        ordering = ["agreement_id", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["pemda", "agreement", "program"],
                                     name="agreementprogram_unique"),
@@ -209,7 +209,7 @@ class Signature(TenantModel):
     audit_seq = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
-        ordering = ["pemda", "agreement", "signed_at"]
+        ordering = ["agreement_id", "signed_at"]
         constraints = [
             models.UniqueConstraint(fields=["pemda", "agreement", "party"],
                                     name="signature_one_per_party"),
@@ -226,7 +226,7 @@ class SignerLink(TenantModel):
     official = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        ordering = ["pemda", "user"]
+        ordering = ["user_id"]
         constraints = [
             models.UniqueConstraint(fields=["pemda", "user"], name="signerlink_unique_user"),
             models.UniqueConstraint(fields=["pemda", "official"], name="signerlink_unique_official"),

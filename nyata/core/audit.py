@@ -122,8 +122,11 @@ def record(
     if not connection.in_atomic_block:
         raise AuditError("audit.record must run inside the transaction of the change it records")
     pemda_id = pemda if isinstance(pemda, int) else pemda.pk
-    AuditChainHead.objects.get_or_create(pk=pemda_id, defaults={"hash": GENESIS})
-    head = AuditChainHead.objects.select_for_update().get(pk=pemda_id)
+    # One locked row per Pemda: appends of different Pemda never wait on each other.
+    head = AuditChainHead.objects.select_for_update(of=("self",)).filter(pk=pemda_id).first()
+    if head is None:  # the Pemda's first event
+        AuditChainHead.objects.get_or_create(pk=pemda_id, defaults={"hash": GENESIS})
+        head = AuditChainHead.objects.select_for_update(of=("self",)).get(pk=pemda_id)
     fields = {
         "pemda_id": pemda_id,
         "seq": head.seq + 1,

@@ -53,7 +53,7 @@ class Location(TenantModel):
     kind = models.CharField(_("jenis"), max_length=12, choices=Pemda.Kind.choices)
 
     class Meta:
-        ordering = ["pemda", "code"]
+        ordering = ["code"]
         constraints = [models.UniqueConstraint(fields=["pemda", "code"], name="location_unique_code")]
 
     def __str__(self) -> str:
@@ -70,7 +70,7 @@ class FiscalYear(TenantModel):
     state = models.CharField(_("status"), max_length=10, choices=State.choices, default="planning")
 
     class Meta:
-        ordering = ["pemda", "year"]
+        ordering = ["year"]
         constraints = [models.UniqueConstraint(fields=["pemda", "year"], name="fiscalyear_unique")]
 
     def __str__(self) -> str:
@@ -85,7 +85,7 @@ class Quarter(TenantModel):
     report_deadline = models.DateField(_("batas laporan"))
 
     class Meta:
-        ordering = ["pemda", "fiscal_year", "number"]
+        ordering = ["fiscal_year_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["pemda", "fiscal_year", "number"], name="quarter_unique"),
             models.CheckConstraint(condition=Q(number__gte=1, number__lte=4), name="quarter_number_1_4"),
@@ -116,7 +116,7 @@ class Agency(TenantModel):
     is_active = models.BooleanField(_("aktif"), default=True)
 
     class Meta:
-        ordering = ["pemda", "code"]
+        ordering = ["code"]
         verbose_name = _("perangkat daerah")
         verbose_name_plural = _("perangkat daerah")
         constraints = [models.UniqueConstraint(fields=["pemda", "code"], name="agency_unique_code")]
@@ -141,7 +141,7 @@ class Unit(TenantModel):
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
 
     class Meta:
-        ordering = ["pemda", "agency", "name"]
+        ordering = ["agency_id", "name"]
 
     def __str__(self) -> str:
         return self.name
@@ -172,7 +172,7 @@ class Position(TenantModel):
     is_agency_head = models.BooleanField(_("kepala perangkat daerah"), default=False)
 
     class Meta:
-        ordering = ["pemda", "agency__code", "level", "name"]
+        ordering = ["agency__code", "level", "name"]
         verbose_name = _("jabatan")
         verbose_name_plural = _("jabatan")
         constraints = [models.UniqueConstraint(fields=["pemda", "code"], name="position_unique_code")]
@@ -202,7 +202,7 @@ class Official(TenantModel):
     )
 
     class Meta:
-        ordering = ["pemda", "name"]
+        ordering = ["name"]
         verbose_name = _("pejabat")
         verbose_name_plural = _("pejabat")
         constraints = [
@@ -224,7 +224,7 @@ class Assignment(TenantModel):
     decree = models.CharField(_("nomor SK"), max_length=120, blank=True)
 
     class Meta:
-        ordering = ["pemda", "-start"]
+        ordering = ["-start"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
@@ -272,7 +272,7 @@ class Membership(TenantModel):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships")
 
     class Meta:
-        ordering = ["pemda", "user", "role"]
+        ordering = ["user_id", "role"]
         constraints = [
             models.UniqueConstraint(fields=["pemda", "user", "role", "agency"], name="membership_unique"),
             models.CheckConstraint(
@@ -305,7 +305,7 @@ class AuditEvent(TenantModel):
     hash = models.CharField(max_length=64)
 
     class Meta:
-        ordering = ["pemda", "seq"]
+        ordering = ["seq"]
         constraints = [models.UniqueConstraint(fields=["pemda", "seq"], name="auditevent_unique_seq")]
         indexes = [models.Index(fields=["pemda", "object_type", "object_id"], name="audit_object")]
 

@@ -43,7 +43,7 @@ class Commitment(TenantModel):
     is_illustrative = models.BooleanField(_("data ilustratif"), default=False)
 
     class Meta:
-        ordering = ["pemda", "year", "quarter", "due", "pk"]
+        ordering = ["year", "quarter", "due", "pk"]
         verbose_name = _("komitmen rapat")
         verbose_name_plural = _("komitmen rapat")
         indexes = [models.Index(fields=["pemda", "year", "quarter"], name="commitment_meeting")]

@@ -251,7 +251,7 @@ def plan_revise(*, actor: User | None, period: PlanPeriod, note: str) -> PlanPer
     if not note.strip():
         raise ValidationError({"revision_note": _("Alasan revisi wajib diisi.")})
     rows = export_plan(period)
-    old = PlanPeriod.objects.select_for_update().get(pk=period.pk)
+    old = PlanPeriod.objects.select_for_update(of=("self",)).get(pk=period.pk)
     old.is_current = False
     old.save(update_fields=["is_current"])
     plan = validate_plan(rows, new_period=True)

@@ -103,7 +103,7 @@ class PlanPeriod(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["pemda", "-start_year", "-revision"]
+        ordering = ["-start_year", "-revision"]
         verbose_name = _("periode rencana")
         verbose_name_plural = _("periode rencana")
         constraints = [
@@ -137,7 +137,7 @@ class Mission(TenantModel):
     text = models.TextField(_("misi"))
 
     class Meta:
-        ordering = ["pemda", "period", "number"]
+        ordering = ["period_id", "number"]
         verbose_name = _("misi")
         verbose_name_plural = _("misi")
         constraints = [models.UniqueConstraint(fields=["pemda", "period", "number"],
@@ -157,7 +157,7 @@ class Goal(TenantModel):
     name = models.CharField(_("tujuan"), max_length=400)
 
     class Meta:
-        ordering = ["pemda", "period", "code"]
+        ordering = ["period_id", "code"]
         verbose_name = _("tujuan")
         verbose_name_plural = _("tujuan")
         constraints = [models.UniqueConstraint(fields=["pemda", "period", "code"],
@@ -178,7 +178,7 @@ class Objective(TenantModel):
     is_illustrative = models.BooleanField(_("data ilustratif"), default=False)
 
     class Meta:
-        ordering = ["pemda", "period", "code"]
+        ordering = ["period_id", "code"]
         verbose_name = _("sasaran strategis")
         verbose_name_plural = _("sasaran strategis")
         constraints = [models.UniqueConstraint(fields=["pemda", "period", "code"],
@@ -205,7 +205,7 @@ class AgencyObjective(TenantModel):
     is_illustrative = models.BooleanField(_("data ilustratif"), default=False)
 
     class Meta:
-        ordering = ["pemda", "period", "code"]
+        ordering = ["period_id", "code"]
         verbose_name = _("sasaran perangkat daerah")
         verbose_name_plural = _("sasaran perangkat daerah")
         constraints = [models.UniqueConstraint(fields=["pemda", "period", "code"],
@@ -223,7 +223,7 @@ class ObjectiveLink(TenantModel):
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="links")
 
     class Meta:
-        ordering = ["pemda", "agency_objective", "objective"]
+        ordering = ["agency_objective_id", "objective_id"]
         constraints = [models.UniqueConstraint(fields=["pemda", "agency_objective", "objective"],
                                                name="objectivelink_unique")]
 
@@ -271,7 +271,7 @@ class Indicator(TenantModel):
     is_illustrative = models.BooleanField(_("data ilustratif"), default=False)
 
     class Meta:
-        ordering = ["pemda", "period", "code"]
+        ordering = ["period_id", "code"]
         verbose_name = _("indikator")
         verbose_name_plural = _("indikator")
         constraints = [
@@ -319,7 +319,7 @@ class IndicatorTarget(TenantModel):
     is_illustrative = models.BooleanField(_("data ilustratif"), default=False)
 
     class Meta:
-        ordering = ["pemda", "indicator", "year"]
+        ordering = ["indicator_id", "year"]
         constraints = [models.UniqueConstraint(fields=["pemda", "indicator", "year"],
                                                name="indicatortarget_unique_year")]
 
@@ -345,7 +345,7 @@ class TargetVersion(TenantModel):
                                    related_name="+")
 
     class Meta:
-        ordering = ["pemda", "indicator", "year", "changed_at", "pk"]
+        ordering = ["indicator_id", "year", "changed_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.year}: {self.value}"
@@ -360,7 +360,7 @@ class QuarterTarget(TenantModel):
         decimal_places=4)
 
     class Meta:
-        ordering = ["pemda", "indicator", "year", "quarter"]
+        ordering = ["indicator_id", "year", "quarter"]
         constraints = [
             models.UniqueConstraint(fields=["pemda", "indicator", "year", "quarter"],
                                     name="quartertarget_unique"),
@@ -382,7 +382,7 @@ class IndicatorActual(TenantModel):
     source = models.CharField(_("sumber"), max_length=500, blank=True)
 
     class Meta:
-        ordering = ["pemda", "indicator", "year"]
+        ordering = ["indicator_id", "year"]
         constraints = [models.UniqueConstraint(fields=["pemda", "indicator", "year"],
                                                name="indicatoractual_unique_year")]
 
@@ -405,7 +405,7 @@ class Program(TenantModel):
     is_illustrative = models.BooleanField(_("data ilustratif"), default=False)
 
     class Meta:
-        ordering = ["pemda", "period", "agency", "code"]
+        ordering = ["period_id", "agency_id", "code"]
         verbose_name = _("program")
         verbose_name_plural = _("program")
         constraints = [models.UniqueConstraint(fields=["pemda", "period", "agency", "code"],
@@ -421,7 +421,7 @@ class Activity(TenantModel):
     name = models.CharField(_("nama kegiatan"), max_length=400)
 
     class Meta:
-        ordering = ["pemda", "program", "code"]
+        ordering = ["program_id", "code"]
         verbose_name = _("kegiatan")
         verbose_name_plural = _("kegiatan")
         constraints = [models.UniqueConstraint(fields=["pemda", "program", "code"],
@@ -437,7 +437,7 @@ class SubActivity(TenantModel):
     name = models.CharField(_("nama sub kegiatan"), max_length=400)
 
     class Meta:
-        ordering = ["pemda", "activity", "code"]
+        ordering = ["activity_id", "code"]
         verbose_name = _("sub kegiatan")
         verbose_name_plural = _("sub kegiatan")
         constraints = [models.UniqueConstraint(fields=["pemda", "activity", "code"],
@@ -462,7 +462,7 @@ class BudgetCeiling(TenantModel):
     is_illustrative = models.BooleanField(_("data ilustratif"), default=False)
 
     class Meta:
-        ordering = ["pemda", "year", "pk"]
+        ordering = ["year", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=(

@@ -74,7 +74,7 @@ class Innovation(TenantModel):
     illustrative_note = models.CharField(_("bagian ilustratif"), max_length=200, blank=True)
 
     class Meta:
-        ordering = ["pemda", "year", "agency__code", "-is_flagship", "name"]
+        ordering = ["year", "agency__code", "-is_flagship", "name"]
         verbose_name = _("inovasi")
         verbose_name_plural = _("inovasi")
         constraints = [
@@ -132,7 +132,7 @@ class Evidence(TenantModel):
                                     blank=True, related_name="+")
 
     class Meta:
-        ordering = ["pemda", "innovation", "criterion", "uploaded_at"]
+        ordering = ["innovation_id", "criterion", "uploaded_at"]
 
     def __str__(self) -> str:
         return self.title
@@ -151,7 +151,7 @@ class IidAnswer(TenantModel):
     note = models.TextField(_("catatan"), blank=True)
 
     class Meta:
-        ordering = ["pemda", "innovation", "criterion"]
+        ordering = ["innovation_id", "criterion"]
         constraints = [
             models.UniqueConstraint(fields=["pemda", "innovation", "criterion"], name="iidanswer_unique"),
             models.CheckConstraint(condition=Q(level__lte=3), name="iidanswer_level_0_3"),
@@ -178,7 +178,7 @@ class Survey(TenantModel):
     is_open = models.BooleanField(_("menerima jawaban"), default=True)
 
     class Meta:
-        ordering = ["pemda", "-year", "innovation"]
+        ordering = ["-year", "innovation_id"]
         constraints = [
             models.UniqueConstraint(fields=["pemda", "innovation", "year"], name="survey_unique_year")
         ]
@@ -225,7 +225,7 @@ class SurveyResponse(TenantModel):
     is_illustrative = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["pemda", "survey", "submitted_at"]
+        ordering = ["survey_id", "submitted_at"]
         constraints = [
             *_ANSWER_CHECKS,
             models.CheckConstraint(

@@ -225,7 +225,7 @@ def progress_record(
     if project.start and month < project.start.replace(day=1):
         raise ValidationError({"month": _("Bulan laporan sebelum proyek dimulai.")})
     # Lock the project row so two reports for the same month get distinct versions.
-    Project.objects.select_for_update().filter(pk=project.pk).first()
+    Project.objects.select_for_update(of=("self",)).filter(pk=project.pk).first()
     current = _current_rows(project)
     same_month = current.get(month)
     if same_month is not None and not note:
@@ -289,7 +289,7 @@ def dependency_add(*, actor: User | None, upstream: Milestone, downstream: Miles
     if Dependency.objects.filter(upstream=upstream, downstream=downstream).exists():
         raise ValidationError({"upstream": _("Ketergantungan ini sudah tercatat.")})
     # Serialise dependency writes of this Pemda so two concurrent adds cannot close a cycle.
-    Project.objects.select_for_update().filter(pk=downstream.project_id).first()
+    Project.objects.select_for_update(of=("self",)).filter(pk=downstream.project_id).first()
     ids, edges = _graph()
     index = {pk: i for i, pk in enumerate(ids)}
     cycle = analysis.cycle_if_added(len(ids), edges, (index[upstream.pk], index[downstream.pk]))

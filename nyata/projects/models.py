@@ -58,7 +58,7 @@ class Project(TenantModel):
     is_illustrative = models.BooleanField(_("data ilustratif"), default=False)
 
     class Meta:
-        ordering = ["pemda", "code"]
+        ordering = ["code"]
         verbose_name = _("proyek strategis")
         verbose_name_plural = _("proyek strategis")
         constraints = [
@@ -81,7 +81,7 @@ class ProjectSupport(TenantModel):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        ordering = ["pemda", "project", "agency"]
+        ordering = ["project_id", "agency_id"]
         constraints = [
             models.UniqueConstraint(fields=["pemda", "project", "agency"], name="projectsupport_unique")
         ]
@@ -97,7 +97,7 @@ class ProjectObjective(TenantModel):
     objective = models.ForeignKey("planning.Objective", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        ordering = ["pemda", "project", "objective"]
+        ordering = ["project_id", "objective_id"]
         constraints = [models.UniqueConstraint(fields=["pemda", "project", "objective"],
                                                name="projectobjective_unique")]
 
@@ -112,7 +112,7 @@ class ProjectIndicator(TenantModel):
     indicator = models.ForeignKey("planning.Indicator", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        ordering = ["pemda", "project", "indicator"]
+        ordering = ["project_id", "indicator_id"]
         constraints = [models.UniqueConstraint(fields=["pemda", "project", "indicator"],
                                                name="projectindicator_unique")]
 
@@ -137,7 +137,7 @@ class FundingSource(TenantModel):
     is_illustrative = models.BooleanField(_("data ilustratif"), default=False)
 
     class Meta:
-        ordering = ["pemda", "project", "kind"]
+        ordering = ["project_id", "kind"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.amount}"
@@ -155,7 +155,7 @@ class Milestone(TenantModel):
     is_illustrative = models.BooleanField(_("data ilustratif"), default=False)
 
     class Meta:
-        ordering = ["pemda", "project", "planned_date", "pk"]
+        ordering = ["project_id", "planned_date", "pk"]
         verbose_name = _("tonggak")
         verbose_name_plural = _("tonggak")
 
@@ -186,7 +186,7 @@ class Dependency(TenantModel):
     note = models.CharField(_("keterangan"), max_length=300, blank=True)
 
     class Meta:
-        ordering = ["pemda", "downstream", "upstream"]
+        ordering = ["downstream_id", "upstream_id"]
         constraints = [
             models.UniqueConstraint(fields=["pemda", "upstream", "downstream"],
                                     name="dependency_unique"),
@@ -216,7 +216,7 @@ class ProgressReport(TenantModel):
     recorded_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
 
     class Meta:
-        ordering = ["pemda", "project", "month", "version"]
+        ordering = ["project_id", "month", "version"]
         constraints = [
             models.UniqueConstraint(fields=["pemda", "project", "month", "version"],
                                     name="progress_unique_version"),
@@ -245,7 +245,7 @@ class ShowCauseMeeting(TenantModel):
     is_illustrative = models.BooleanField(_("data ilustratif"), default=False)
 
     class Meta:
-        ordering = ["pemda", "project", "stage"]
+        ordering = ["project_id", "stage"]
         constraints = [
             models.UniqueConstraint(fields=["pemda", "project", "stage"], name="scm_unique_stage"),
         ]
@@ -285,7 +285,7 @@ class Partnership(TenantModel):
     is_illustrative = models.BooleanField(_("data ilustratif"), default=False)
 
     class Meta:
-        ordering = ["pemda", "partner"]
+        ordering = ["partner"]
         verbose_name = _("kemitraan")
         verbose_name_plural = _("kemitraan")
 
