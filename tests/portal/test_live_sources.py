@@ -42,3 +42,4 @@ def test_project_progress_lists_every_project_with_its_latest_report(sumsel: Any
     assert len(rows) == Project.objects.count()
     carat = next(r for r in rows if r.name.startswith("Pelabuhan Tanjung Carat"))
     assert carat.actual_percent is not None and carat.planned_percent is not None
+

@@ -15,7 +15,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from babel.messages.mofile import write_mo
         from babel.messages.pofile import read_po
-
         from django.apps import apps
 
         roots = [Path(p) for p in settings.LOCALE_PATHS]
