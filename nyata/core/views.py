@@ -82,6 +82,34 @@ def pemda_switch(request: NyataRequest) -> HttpResponse:
     return redirect("home")
 
 
+@policy(ALL_ROLES, ALL_ROLES, agency_limited=False)
+def security(request: NyataRequest) -> HttpResponse:
+    """Add an authenticator app (TOTP); signing agreements asks for a fresh code from it."""
+    from django.utils.safestring import mark_safe
+    from django_otp import devices_for_user
+
+    from nyata.core import otp
+
+    confirmed = list(devices_for_user(request.user, confirmed=True))
+    device = None if confirmed else otp.pending_device(request.user)
+    error = ""
+    if request.method == "POST" and device is not None:
+        if otp.totp_confirm(actor=request.user, pemda=request.pemda, device=device,
+                            token=request.POST.get("token", "")):
+            messages.success(request, _("Aplikasi autentikator aktif."))
+            return redirect("security")
+        error = _("Kode salah atau kedaluwarsa; masukkan kode 6 digit yang sedang tampil.")
+    context = {
+        "confirmed": confirmed,
+        "device": device,
+        # segno's SVG is generated from our own URL, no user input: safe to inline.
+        "qr": mark_safe(otp.qr_svg(device)) if device else "",
+        "secret": otp.secret_b32(device) if device else "",
+        "error": error,
+    }
+    return render(request, "core/security.html", context, status=400 if error else 200)
+
+
 # --- home -------------------------------------------------------------------------------------
 
 
