@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 from nyata.core.access import LoginRequired, login_redirect
 from nyata.core.models import AGENCY_ROLES, Membership, Pemda
@@ -71,3 +72,27 @@ class PasswordExpiryMiddleware:
             if expired and request.path not in allowed:
                 return redirect("password_change")
         return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """Bahasa Indonesia unless the user chose another language (cookie), whatever the browser says.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so an official
+    whose browser is set to English would get English without asking for it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.available = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in self.available else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Cookie",))
+        return response

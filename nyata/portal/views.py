@@ -49,7 +49,7 @@ def _pemda(code: str) -> Pemda:
 
 def _public(response: HttpResponse, max_age: int = PAGE_TIMEOUT) -> HttpResponse:
     patch_cache_control(response, public=True, max_age=max_age)
-    patch_vary_headers(response, ["Accept-Language", "Cookie"])
+    patch_vary_headers(response, ["Cookie"])
     return response
 
 

@@ -74,7 +74,7 @@ def test_ceremony_walkthrough(page: Any, browser: Any, demo_server: str, tmp_pat
     if png is None:
         print("pdftoppm not installed: PK page picture NOT made (apt-get install poppler-utils)")
 
-    public = browser.new_context(base_url=demo_server).new_page()
+    public = browser.new_context(base_url=demo_server, locale="id-ID").new_page()
     public.goto("/perjanjian/verifikasi/")
     public.set_input_files("input[name=berkas]", str(pdf_path))
     public.get_by_role("button", name="Periksa PDF").click()

@@ -149,3 +149,9 @@ def test_htmx_search_answers_with_the_rows_fragment_only(world: World) -> None:
     html = fragment.content.decode()
     assert "<html" not in html and html.strip().startswith('<tbody id="agency-rows"')
     assert "Dinas Dua" in html and "Dinas Satu" not in html
+
+
+def test_indonesian_is_the_default_whatever_the_browser_prefers(world: World) -> None:
+    client = world.client("leader")
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="id"' in html and "Beranda" in html
