@@ -280,7 +280,8 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("NYATA_HSTS_SECONDS", 31536000, 0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("NYATA_HSTS_PRELOAD", False)
+    # The preload token alone commits to nothing; submitting the domain to the list is a separate act.
+    SECURE_HSTS_PRELOAD = env_bool("NYATA_HSTS_PRELOAD", True)
 
 # Content-Security-Policy: no inline scripts, no third-party origins.
 CONTENT_SECURITY_POLICY = {
