@@ -92,9 +92,9 @@ def read_sheet(
         if required:
             errors.add(sheet, None, None, _("Lembar tidak ditemukan."))
         return []
-    rows = wb[sheet].iter_rows(values_only=True)
+    rows = wb[sheet].iter_rows()
     header = next(rows, None)
-    names = [str(h).strip() if h is not None else "" for h in (header or ())]
+    names = [str(c.value).strip() if c.value is not None else "" for c in (header or ())]
     missing = [c for c in columns if c not in names]
     if missing:
         for c in missing:
@@ -102,16 +102,26 @@ def read_sheet(
         return []
     index = {c: names.index(c) for c in columns}
     out = []
-    for n, row in enumerate(rows, start=2):
-        if row is None or all(v is None or str(v).strip() == "" for v in row):
+    for n, cells in enumerate(rows, start=2):
+        values = {c: _cell_value(cells[i] if i < len(cells) else None, errors, sheet, n, c) for c, i in index.items()}
+        if all(v is None or str(v).strip() == "" for v in values.values()):
             continue
-        values = {c: (row[i] if i < len(row) else None) for c, i in index.items()}
-        for c, v in values.items():
-            if isinstance(v, str) and v.startswith("="):
-                errors.add(sheet, n, c, _("Sel berisi rumus; isikan nilai, bukan rumus."))
-                values[c] = None
         out.append((n, values))
     return out
+
+
+def _cell_value(cell: Any, errors: ImportErrors, sheet: str, row: int, column: str) -> Any:
+    """A cell's value: formulas refused, percent-formatted numbers as percent (0,855 → 85,5),
+    and the export's formula-injection guard (a leading apostrophe) undone."""
+    v = getattr(cell, "value", None)
+    if getattr(cell, "data_type", None) == "f" or (isinstance(v, str) and v.startswith("=")):
+        errors.add(sheet, row, column, _("Sel berisi rumus; isikan nilai, bukan rumus."))
+        return None
+    if isinstance(v, int | float) and not isinstance(v, bool) and "%" in str(getattr(cell, "number_format", "") or ""):
+        return Decimal(str(v)) * 100
+    if isinstance(v, str) and len(v) > 1 and v[0] == "'" and v[1] in "=+-@\t\r":
+        return v[1:]
+    return v
 
 
 _ID_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+(,\d+)?$")

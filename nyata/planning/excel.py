@@ -21,7 +21,7 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 from nyata.core.models import Agency, Pemda, User
-from nyata.core.xlsx import ImportErrors, neutralise, open_workbook, parse_decimal
+from nyata.core.xlsx import ImportErrors, neutralise, open_workbook, parse_decimal, read_sheet
 from nyata.planning.models import (
     Activity,
     AgencyObjective,
@@ -115,45 +115,9 @@ def read_workbook(upload: IO[bytes] | bytes) -> dict[str, list[tuple[int, Row]]]
     """Every sheet's rows as (spreadsheet row, raw values); structural errors are raised."""
     wb = open_workbook(upload)
     errors = ImportErrors()
-    out = {name: _read_sheet(wb, name, cols, errors) for name, cols in SHEETS.items()}
+    out = {name: read_sheet(wb, name, cols, errors) for name, cols in SHEETS.items()}
     if errors:
         raise errors
-    return out
-
-
-def _read_sheet(wb: Any, sheet: str, columns: list[str], errors: ImportErrors
-                ) -> list[tuple[int, Row]]:
-    # Like nyata.core.xlsx.read_sheet, but keeps number formats so percent cells read as percent.
-    if sheet not in wb.sheetnames:
-        errors.add(sheet, None, None, _("Lembar tidak ditemukan."))
-        return []
-    rows = wb[sheet].iter_rows()
-    header = next(rows, None)
-    names = [str(c.value).strip() if c.value is not None else "" for c in (header or ())]
-    missing = [c for c in columns if c not in names]
-    if missing:
-        for c in missing:
-            errors.add(sheet, 1, c, _("Kolom wajib tidak ada (judul kolom diubah atau dihapus?)."))
-        return []
-    index = {c: names.index(c) for c in columns}
-    out = []
-    for n, cells in enumerate(rows, start=2):
-        values: Row = {}
-        for c, i in index.items():
-            cell = cells[i] if i < len(cells) else None
-            v = getattr(cell, "value", None)
-            if getattr(cell, "data_type", None) == "f" or (isinstance(v, str) and v.startswith("=")):
-                errors.add(sheet, n, c, _("Sel berisi rumus; isikan nilai, bukan rumus."))
-                v = None
-            elif isinstance(v, int | float) and not isinstance(v, bool) and "%" in str(
-                    getattr(cell, "number_format", "") or ""):
-                v = Decimal(str(v)) * 100
-            elif isinstance(v, str) and len(v) > 1 and v[0] == "'" and v[1] in "=+-@\t\r":
-                v = v[1:]  # undo the export's formula-injection guard
-            values[c] = v
-        if all(v is None or str(v).strip() == "" for v in values.values()):
-            continue
-        out.append((n, values))
     return out
 
 
