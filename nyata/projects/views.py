@@ -227,52 +227,38 @@ def project_milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
                       reverse("project_detail", args=[milestone.project_id]))
 
 
-@policy(EDITORS, EDITORS)
-def project_funding_add(request: HttpRequest, pk: int) -> HttpResponse:
-    project = get_project(request, pk)
-    form = FundingForm(request.POST or None, pemda=request.pemda)  # type: ignore[attr-defined]
+def _project_record(request: HttpRequest, pk: int, form_class: type[Any], action: Any, *, owner_only: bool,
+                    done: str, title: str) -> HttpResponse:
+    """Add one record to a project (funding, monthly progress, show-cause meeting) through its action."""
+    project = get_project(request, pk, owner_only=owner_only)
+    form = form_class(request.POST or None, pemda=request.pemda)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         try:
-            actions.funding_add(actor=request.user, project=project, **form.cleaned_data)  # type: ignore[arg-type]
+            action(actor=request.user, project=project, **form.cleaned_data)
         except ValidationError as e:
             apply_errors(form, e)
         else:
-            messages.success(request, _("Sumber dana ditambahkan."))
+            messages.success(request, done)
             return redirect("project_detail", project.pk)
-    return _form_page(request, form, _("Sumber dana: %(p)s") % {"p": project},
-                      reverse("project_detail", args=[pk]))
+    return _form_page(request, form, title % {"p": project}, reverse("project_detail", args=[pk]))
+
+
+@policy(EDITORS, EDITORS)
+def project_funding_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _project_record(request, pk, FundingForm, actions.funding_add, owner_only=False,
+                           done=_("Sumber dana ditambahkan."), title=_("Sumber dana: %(p)s"))
 
 
 @policy(PROGRESS_WRITERS, PROGRESS_WRITERS)
 def project_progress_add(request: HttpRequest, pk: int) -> HttpResponse:
-    project = get_project(request, pk, owner_only=True)
-    form = ProgressForm(request.POST or None, pemda=request.pemda)  # type: ignore[attr-defined]
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.progress_record(actor=request.user, project=project, **form.cleaned_data)  # type: ignore[arg-type]
-        except ValidationError as e:
-            apply_errors(form, e)
-        else:
-            messages.success(request, _("Progres bulanan dicatat."))
-            return redirect("project_detail", project.pk)
-    return _form_page(request, form, _("Progres bulanan: %(p)s") % {"p": project},
-                      reverse("project_detail", args=[pk]))
+    return _project_record(request, pk, ProgressForm, actions.progress_record, owner_only=True,
+                           done=_("Progres bulanan dicatat."), title=_("Progres bulanan: %(p)s"))
 
 
 @policy(MEETING_WRITERS, MEETING_WRITERS)
 def project_meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
-    project = get_project(request, pk, owner_only=True)
-    form = MeetingForm(request.POST or None, pemda=request.pemda)  # type: ignore[attr-defined]
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.meeting_record(actor=request.user, project=project, **form.cleaned_data)  # type: ignore[arg-type]
-        except ValidationError as e:
-            apply_errors(form, e)
-        else:
-            messages.success(request, _("Rapat pembuktian (SCM) dicatat."))
-            return redirect("project_detail", project.pk)
-    return _form_page(request, form, _("Rapat pembuktian (SCM): %(p)s") % {"p": project},
-                      reverse("project_detail", args=[pk]))
+    return _project_record(request, pk, MeetingForm, actions.meeting_record, owner_only=True,
+                           done=_("Rapat pembuktian (SCM) dicatat."), title=_("Rapat pembuktian (SCM): %(p)s"))
 
 
 @policy(EDITORS, EDITORS)
