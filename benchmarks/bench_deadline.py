@@ -98,7 +98,7 @@ def seed(out: Path) -> None:
                 actions.membership_grant(actor=None, pemda=pemda, user=user, role="agency_operator", agency=agency)
                 s = SessionStore()
                 s[SESSION_KEY] = str(user.pk)
-                s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+                s[BACKEND_SESSION_KEY] = "nyata.core.auth.MembershipModelBackend"
                 s[HASH_SESSION_KEY] = user.get_session_auth_hash()
                 s.create()
                 users.append({"user": user.pk, "session": s.session_key, "csrf": secrets.token_hex(16),
@@ -179,7 +179,7 @@ def _stats(prefix: Path) -> dict[str, Any]:
     return out
 
 
-def run_once(db: str, rate: float, duration: int, workers: int, evidence: float) -> dict[str, Any]:
+def run_once(db: str, rate: float, duration: int, workers: int, evidence: float, threads: int = 1) -> dict[str, Any]:
     data = Path(tempfile.mkdtemp(prefix="nyata-bench-deadline-"))
     if db == "pg":
         _pg(create=True)
@@ -191,7 +191,7 @@ def run_once(db: str, rate: float, duration: int, workers: int, evidence: float)
         subprocess.run([PY, __file__, "seed", str(users_file)], env=env, check=True)
         port = _free_port()
         server = subprocess.Popen(
-            ["taskset", "-c", "0", str(BIN / "gunicorn"), "nyata.wsgi", "-w", str(workers), "-b",
+            ["taskset", "-c", "0", str(BIN / "gunicorn"), "nyata.wsgi", "-w", str(workers), "--threads", str(threads), "-b",
              f"127.0.0.1:{port}", "--log-level", "warning"],
             env=env, stdout=(data / "server.log").open("w"), stderr=subprocess.STDOUT)
         for _ in range(100):
@@ -214,7 +214,8 @@ def run_once(db: str, rate: float, duration: int, workers: int, evidence: float)
         stats = _stats(prefix)
         counted = json.loads(subprocess.run([PY, __file__, "count", str(tokens)], env=env, check=True,
                                             capture_output=True, text=True).stdout)
-        result = {"db": db, "rate": rate, "duration": duration, "workers": workers, **stats, **counted}
+        result = {"db": db, "rate": rate, "duration": duration, "workers": workers, "threads": threads, **stats,
+                  **counted}
         if stats["failures"]:
             log = (data / "server.log").read_text(errors="replace").splitlines()
             wanted = ("Error", "waits for", "CONTEXT")
@@ -241,6 +242,7 @@ def main() -> int:
     p.add_argument("--rate", type=float, default=120.0, help="target requests/s (writes + evidence)")
     p.add_argument("--duration", type=int, default=90)
     p.add_argument("--workers", type=int, default=4)
+    p.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (>1: gthread, keep-alive)")
     p.add_argument("--evidence", type=float, default=0.1, help="share of requests that upload evidence")
     p.add_argument("--steps", default="", help="comma-separated rates for a saturation search")
     args = p.parse_args()
@@ -248,7 +250,7 @@ def main() -> int:
         p.error("bounded runs only: --duration at most 300 s")
     rates = [float(x) for x in args.steps.split(",")] if args.steps else [args.rate]
     for rate in rates:
-        r = run_once(args.db, rate, args.duration, args.workers, args.evidence)
+        r = run_once(args.db, rate, args.duration, args.workers, args.evidence, args.threads)
         sustained = r["failures"] == 0 and r["p95"] <= 500 and r["rps"] >= 0.95 * rate and r["lost_writes"] == 0
         r["sustained"] = sustained
         print(json.dumps(r), flush=True)

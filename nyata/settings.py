@@ -203,7 +203,8 @@ AUTH_USER_MODEL = "core.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend that loads the user's memberships with the user (one query per request).
+    "nyata.core.auth.MembershipModelBackend",
 ]
 
 # Password policy: OWASP ASVS by default; BSSN 4/2021 profile for government deployments.

@@ -19,7 +19,7 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 
-from nyata.core.models import AGENCY_ROLES, Membership, Pemda, Role, User
+from nyata.core.models import AGENCY_ROLES, Agency, Membership, Pemda, Role, User
 
 ALL_ROLES = frozenset(Role)
 PEMDA_WIDE_ROLES = ALL_ROLES - AGENCY_ROLES
@@ -131,6 +131,19 @@ def get_for_user(
         return qs.get(**lookup)
     except (ObjectDoesNotExist, ValueError):
         raise Http404 from None
+
+
+def agency_for_user(request: HttpRequest, agency_id: int) -> Agency:
+    """An agency the user may reach, or 404.
+
+    An agency-role user's own agency was loaded with their memberships for this request,
+    so the routes they use most (saving their agency's values) need no query for it.
+    """
+    pemda = getattr(request, "pemda", None)
+    for m in getattr(request, "memberships", ()):
+        if pemda is not None and m.pemda_id == pemda.pk and m.role in AGENCY_ROLES and m.agency_id == agency_id:
+            return m.agency  # type: ignore[return-value]
+    return get_for_user(request, Agency, "pk", pk=agency_id)
 
 
 def has_role(request: HttpRequest, *roles: str) -> bool:

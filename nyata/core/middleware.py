@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from nyata.core.access import LoginRequired, login_redirect
-from nyata.core.models import AGENCY_ROLES, Membership, Pemda
-from nyata.core.tenancy import tenant_scope, unscoped
+from nyata.core.auth import memberships_of
+from nyata.core.models import AGENCY_ROLES, Pemda
+from nyata.core.tenancy import tenant_scope
 
 SESSION_PEMDA = "nyata_pemda_id"
 
@@ -36,8 +37,7 @@ class TenantMiddleware:
         request.agency_ids = frozenset()
         request.memberships = []
         if request.user.is_authenticated:
-            with unscoped():
-                memberships = list(Membership.objects.filter(user=request.user).select_related("pemda", "agency"))
+            memberships = memberships_of(request.user)
             request.memberships = memberships
             pemdas = {m.pemda_id: m.pemda for m in memberships}
             active_id = request.session.get(SESSION_PEMDA)

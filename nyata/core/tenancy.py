@@ -56,6 +56,21 @@ def is_unscoped() -> bool:
     return _scope.get() is _UNSCOPED
 
 
+def filter_pemda_id(unscoped_default: int) -> int:
+    """The Pemda a hand-written SQL query must filter on, by the same rules as TenantManager.
+
+    The scope's Pemda; under `unscoped()` the caller's own; outside any scope, ScopeError.
+    """
+    value = _scope.get()
+    if value is _UNSCOPED:
+        return unscoped_default
+    if value is None:
+        raise ScopeError(
+            "A tenant-owned table was queried outside a tenant scope; use tenant_scope(pemda) or unscoped()."
+        )
+    return int(value)
+
+
 class CurrentTenant(Expression):
     """The Pemda in scope, read when the SQL is compiled, not when the queryset is built.
 

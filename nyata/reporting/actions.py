@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 
 from nyata.agreements.models import Agreement, AgreementIndicator
 from nyata.core import audit
-from nyata.core.models import Agency, Membership, Quarter, Role, User
-from nyata.reporting import files, rules, scanning
+from nyata.core.auth import memberships_of
+from nyata.core.models import Agency, Quarter, Role, User
+from nyata.reporting import fastpath, files, rules, scanning
 from nyata.reporting.models import (
     BudgetRealisation,
     CorrectiveAction,
@@ -44,9 +45,10 @@ def _require(actor: User | None, pemda_id: int, roles: Iterable[str], agency: Ag
     if actor is None:
         return
     wanted = set(roles)
-    for m in Membership.objects.filter(user=actor, pemda_id=pemda_id).only("role", "agency_id"):
-        if m.role in wanted and (m.role not in (Role.AGENCY_HEAD, Role.AGENCY_OPERATOR) or agency is None
-                                 or m.agency_id == agency.pk):
+    for m in memberships_of(actor):
+        if m.pemda_id != pemda_id or m.role not in wanted:
+            continue
+        if m.role not in (Role.AGENCY_HEAD, Role.AGENCY_OPERATOR) or agency is None or m.agency_id == agency.pk:
             return
     raise ValidationError(_("Peran Anda tidak mengizinkan tindakan ini untuk perangkat daerah tersebut."))
 
@@ -64,24 +66,33 @@ def _version(r: Realisation, event: str, actor: User | None, note: str = "") -> 
     )
 
 
-def _indicator_of(agency: Agency, quarter: Quarter, agreement_indicator_id: int) -> AgreementIndicator:
-    """The indicator, if it belongs to the agency head's signed PK for the quarter's year (one query).
+def _signed_pk_filter(agency: Agency, quarter: Quarter, prefix: str = "") -> dict[str, Any]:
+    """Lookups for "this indicator is in the agency head's signed PK for the quarter's year".
 
     A signed PK that an amendment replaced is `superseded`, so `signed` means current.
     """
+    return {
+        f"{prefix}agreement__agency": agency, f"{prefix}agreement__year": quarter.fiscal_year.year,
+        f"{prefix}agreement__kind": Agreement.Kind.PK, f"{prefix}agreement__status": Agreement.Status.SIGNED,
+        f"{prefix}agreement__position__is_agency_head": True,
+    }
+
+
+def _not_in_pk(agency: Agency, quarter: Quarter) -> ValidationError:
+    return ValidationError(
+        _("Indikator itu tidak ada dalam PK %(year)s yang ditandatangani %(agency)s.")
+        % {"year": quarter.fiscal_year.year, "agency": agency}
+    )
+
+
+def _indicator_of(agency: Agency, quarter: Quarter, agreement_indicator_id: int) -> AgreementIndicator:
+    """The indicator, if it belongs to the agency head's signed PK for the quarter's year (one query)."""
     ai = (
-        AgreementIndicator.objects.filter(
-            pk=agreement_indicator_id, agreement__agency=agency, agreement__year=quarter.fiscal_year.year,
-            agreement__kind=Agreement.Kind.PK, agreement__status=Agreement.Status.SIGNED,
-            agreement__position__is_agency_head=True,
-        ).first()
+        AgreementIndicator.objects.filter(pk=agreement_indicator_id, **_signed_pk_filter(agency, quarter)).first()
         if str(agreement_indicator_id).isdigit() else None
     )
     if ai is None:
-        raise ValidationError(
-            _("Indikator itu tidak ada dalam PK %(year)s yang ditandatangani %(agency)s.")
-            % {"year": quarter.fiscal_year.year, "agency": agency}
-        )
+        raise _not_in_pk(agency, quarter)
     return ai
 
 
@@ -95,6 +106,29 @@ def _locked_row(ai: AgreementIndicator, agency: Agency, quarter: Quarter) -> Rea
         r = Realisation.objects.select_for_update(of=("self",)).get(agreement_indicator=ai, quarter=quarter)
     r.agreement_indicator, r.quarter = ai, quarter  # already loaded: no extra queries for str() and checks
     return r
+
+
+def _locked_row_of(
+    agency: Agency, quarter: Quarter, agreement_indicator_id: Any
+) -> tuple[AgreementIndicator, Realisation]:
+    """The signed indicator and its locked row for the quarter.
+
+    The usual case (the row exists) is one query, which is what keeps deadline-day saves
+    cheap; a first value for the indicator checks the PK, then creates and locks the row.
+    """
+    if not str(agreement_indicator_id).isdigit():
+        raise _not_in_pk(agency, quarter)
+    r = (
+        Realisation.objects.select_for_update(of=("self",)).select_related("agreement_indicator")
+        .filter(agreement_indicator_id=agreement_indicator_id, quarter=quarter, agency=agency,
+                **_signed_pk_filter(agency, quarter, "agreement_indicator__"))
+        .first()
+    )
+    if r is None:
+        ai = _indicator_of(agency, quarter, agreement_indicator_id)
+        return ai, _locked_row(ai, agency, quarter)
+    r.quarter = quarter
+    return r.agreement_indicator, r
 
 
 def _write_value(
@@ -128,13 +162,25 @@ def _write_value(
 
 @transaction.atomic
 def realisation_save_draft(
-    *, actor: User | None, agency: Agency, quarter: Quarter, agreement_indicator_id: int, value: Any,
+    *, actor: User | None, agency: Agency, quarter: Quarter | int, agreement_indicator_id: int, value: Any,
     narrative: str = "",
 ) -> Realisation:
+    """Save one draft value. `quarter` may be an id: the usual save then loads it with the row.
+
+    Raises Quarter.DoesNotExist for an id outside the tenant (the API answers 404).
+    """
     _require(actor, agency.pemda_id, {Role.AGENCY_OPERATOR}, agency)
-    _check_quarter(quarter)
-    ai = _indicator_of(agency, quarter, agreement_indicator_id)
-    r = _locked_row(ai, agency, quarter)
+    quarter_id = quarter if isinstance(quarter, int) else quarter.pk
+    found = fastpath.locked_row(agency, quarter_id, agreement_indicator_id) if str(
+        agreement_indicator_id).isdigit() else None
+    if found is not None:
+        r, ai = found
+        _check_quarter(r.quarter)
+    else:
+        if isinstance(quarter, int):
+            quarter = Quarter.objects.select_related("fiscal_year").get(pk=quarter)
+        _check_quarter(quarter)
+        ai, r = _locked_row_of(agency, quarter, agreement_indicator_id)
     _write_value(actor=actor, r=r, ai=ai, raw=value, narrative=narrative, event=RealisationVersion.Event.SAVED)
     return r
 

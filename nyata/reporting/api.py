@@ -12,12 +12,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from nyata.api.access import api_policy
-from nyata.core.access import NyataRequest, get_for_user, reach
+from nyata.core.access import NyataRequest, agency_for_user, get_for_user, reach
 from nyata.core.models import Agency, Quarter
 from nyata.reporting import actions
 from nyata.reporting.models import Realisation, SelfCritique
@@ -117,7 +118,7 @@ def _refused(e: ValidationError) -> HttpError:
 
 
 def _agency_quarter(request: NyataRequest, agency_id: int, quarter_id: int) -> tuple[Agency, Quarter]:
-    agency = get_for_user(request, Agency, "pk", pk=agency_id)
+    agency = agency_for_user(request, agency_id)
     quarter = get_for_user(request, Quarter.objects.select_related("fiscal_year"), None, pk=quarter_id)
     return agency, quarter
 
@@ -146,15 +147,18 @@ def realisation_detail(request: NyataRequest, realisation_id: int) -> Any:
 )
 @api_policy(READERS, OPERATORS)
 def realisation_save(request: NyataRequest, agency_id: int, quarter_id: int, payload: RealisationIn) -> Any:
-    agency, quarter = _agency_quarter(request, agency_id, quarter_id)
+    # The quarter goes in as an id: the action loads it with the row (the deadline-day path).
+    agency = agency_for_user(request, agency_id)
     if payload.agreement_indicator_id is None:
         raise HttpError(422, _("Sebutkan agreement_indicator_id: indikator PK yang dilaporkan."))
     try:
-        r = actions.realisation_save_draft(actor=request.user, agency=agency, quarter=quarter,
+        r = actions.realisation_save_draft(actor=request.user, agency=agency, quarter=quarter_id,
                                            agreement_indicator_id=payload.agreement_indicator_id,
                                            value=payload.value, narrative=payload.narrative)
     except ValidationError as e:
         raise _refused(e) from None
+    except Quarter.DoesNotExist:
+        raise Http404 from None
     return _out(r)
 
 
