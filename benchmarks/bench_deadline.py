@@ -191,8 +191,8 @@ def run_once(db: str, rate: float, duration: int, workers: int, evidence: float,
         subprocess.run([PY, __file__, "seed", str(users_file)], env=env, check=True)
         port = _free_port()
         server = subprocess.Popen(
-            ["taskset", "-c", "0", str(BIN / "gunicorn"), "nyata.wsgi", "-w", str(workers), "--threads", str(threads), "-b",
-             f"127.0.0.1:{port}", "--log-level", "warning"],
+            ["taskset", "-c", "0", str(BIN / "gunicorn"), "nyata.wsgi", "-w", str(workers), "--threads", str(threads),
+             "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
             env=env, stdout=(data / "server.log").open("w"), stderr=subprocess.STDOUT)
         for _ in range(100):
             try:

@@ -266,6 +266,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Security headers and cookies.
+# Database sessions, read with one plain statement (nyata/core/sessions.py).
+SESSION_ENGINE = "nyata.core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("NYATA_SESSION_HOURS", 8, 1) * 3600

@@ -142,7 +142,7 @@ def agency_for_user(request: HttpRequest, agency_id: int) -> Agency:
     pemda = getattr(request, "pemda", None)
     for m in getattr(request, "memberships", ()):
         if pemda is not None and m.pemda_id == pemda.pk and m.role in AGENCY_ROLES and m.agency_id == agency_id:
-            return m.agency  # type: ignore[return-value]
+            return m.agency
     return get_for_user(request, Agency, "pk", pk=agency_id)
 
 

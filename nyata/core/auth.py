@@ -2,39 +2,62 @@
 
 Every authenticated request needs the user and their memberships (TenantMiddleware,
 then the role checks in service functions). Django's ModelBackend fetches the user
-alone; this backend fetches the memberships joined with their user, Pemda and agency,
-so the request stack pays one query instead of two, and service functions reuse the
-same rows instead of asking again.
+alone; this backend fetches the user with their memberships, Pemda and agencies in one
+hand-written query (see `rawrows`: through the ORM this query alone cost ~1.3 ms of CPU
+per request), and service functions reuse the same rows instead of asking again.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 
-from nyata.core.models import Membership, User
+from nyata.core.models import Agency, Membership, Pemda, User
+from nyata.core.rawrows import Loader, col, fetch, table
 from nyata.core.tenancy import unscoped
 
 _CACHE = "_nyata_memberships"
+_LOADER = Loader(("u", User), ("m", Membership), ("p", Pemda), ("a", Agency))
+
+
+@functools.cache
+def _sql() -> str:
+    U, M, P, A = User, Membership, Pemda, Agency
+    return (
+        f"SELECT {_LOADER.select} FROM {table(U)} u"
+        f" LEFT JOIN {table(M)} m ON {col(M, 'm', 'user')} = {col(U, 'u', 'id')}"
+        f" LEFT JOIN {table(P)} p ON {col(P, 'p', 'id')} = {col(M, 'm', 'pemda')}"
+        f" LEFT JOIN {table(A)} a ON {col(A, 'a', 'id')} = {col(M, 'm', 'agency')}"
+        f" WHERE {col(U, 'u', 'id')} = %s"
+        f" ORDER BY {col(M, 'm', 'user')}, {col(M, 'm', 'role')}, {col(M, 'm', 'id')}"
+    )
 
 
 class MembershipModelBackend(ModelBackend):
     """ModelBackend whose `get_user` preloads the user's memberships."""
 
-    def get_user(self, user_id: Any) -> User | None:  # type: ignore[override]
-        with unscoped():
-            rows = list(Membership.objects.filter(user_id=user_id).select_related("user", "pemda", "agency"))
-            if rows:
-                user = rows[0].user
-                for m in rows:
-                    m.user = user
-            else:
-                try:
-                    user = User._default_manager.get(pk=user_id)
-                except (User.DoesNotExist, ValueError, TypeError):
-                    return None
-        setattr(user, _CACHE, rows)
+    def get_user(self, user_id: Any) -> User | None:
+        try:
+            rows = fetch(_sql(), [int(user_id)])
+        except (TypeError, ValueError):
+            return None
+        if not rows:
+            return None
+        user: User | None = None
+        memberships: list[Membership] = []
+        for row in rows:
+            objs = _LOADER.load(row)
+            user = user or objs["u"]
+            m = objs["m"]
+            if m.pk is None:  # no memberships: one row of NULLs
+                continue
+            m.user, m.pemda = user, objs["p"]
+            m.agency = objs["a"] if m.agency_id is not None else None
+            memberships.append(m)
+        assert user is not None
+        setattr(user, _CACHE, memberships)
         return user if self.user_can_authenticate(user) else None
 
 

@@ -177,10 +177,9 @@ def realisation_save_draft(
         r, ai = found
         _check_quarter(r.quarter)
     else:
-        if isinstance(quarter, int):
-            quarter = Quarter.objects.select_related("fiscal_year").get(pk=quarter)
-        _check_quarter(quarter)
-        ai, r = _locked_row_of(agency, quarter, agreement_indicator_id)
+        q = quarter if isinstance(quarter, Quarter) else Quarter.objects.select_related("fiscal_year").get(pk=quarter)
+        _check_quarter(q)
+        ai, r = _locked_row_of(agency, q, agreement_indicator_id)
     _write_value(actor=actor, r=r, ai=ai, raw=value, narrative=narrative, event=RealisationVersion.Event.SAVED)
     return r
 

@@ -14,7 +14,16 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from nyata.core.access import ADMINS, ALL_ROLES, LEADERS, PEMDA_WIDE_ROLES, NyataRequest, get_for_user, policy
+from nyata.core.access import (
+    ADMINS,
+    ALL_ROLES,
+    LEADERS,
+    PEMDA_WIDE_ROLES,
+    NyataRequest,
+    agency_for_user,
+    get_for_user,
+    policy,
+)
 from nyata.core.models import Agency, Quarter, Role
 from nyata.core.xlsx import XLSX_CONTENT_TYPE, ImportErrors
 from nyata.reporting import actions, excel, files, queries, rules
@@ -42,7 +51,7 @@ def _is_htmx(request: NyataRequest) -> bool:
 
 
 def _agency_quarter(request: NyataRequest, agency_id: int, quarter_id: int) -> tuple[Agency, Quarter]:
-    agency = get_for_user(request, Agency, "pk", pk=agency_id)
+    agency = agency_for_user(request, agency_id)
     quarter = get_for_user(request, Quarter.objects.select_related("fiscal_year"), None, pk=quarter_id)
     return agency, quarter
 

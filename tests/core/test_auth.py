@@ -123,3 +123,69 @@ def test_switching_pemda_is_explicit_and_limited_to_memberships(world: World) ->
     assert b'data-role="leader"' in home.content and b'data-role="planner"' not in home.content
     outsider_only = world.client("leader")
     assert outsider_only.post(reverse("pemda_switch"), {"pemda": world.b.pk}).status_code == 400
+
+
+# --- the user and their roles, loaded in one query per request --------------------------------------
+
+
+def test_the_backend_loads_the_user_with_every_membership_in_one_query(world: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from nyata.core.auth import MembershipModelBackend, memberships_of
+    from nyata.core.models import Membership
+    from nyata.core.tenancy import unscoped
+
+    op = world.users["agency_operator"]
+    with CaptureQueriesContext(connection) as ctx:
+        user = MembershipModelBackend().get_user(op.pk)
+    assert len(ctx) == 1 and user is not None and user.pk == op.pk
+    with unscoped():
+        expected = list(Membership.objects.filter(user=op).select_related("pemda", "agency"))
+    with CaptureQueriesContext(connection) as ctx:
+        loaded = memberships_of(user)
+        described = [(m.pemda.code, m.role, m.agency.code if m.agency else None) for m in loaded]
+    assert len(ctx) == 0
+    assert described == [(m.pemda.code, m.role, m.agency.code if m.agency else None) for m in expected]
+    assert all(m.user is user for m in loaded)
+
+
+def test_a_user_without_roles_an_inactive_user_and_a_bad_id(world: World) -> None:
+    from nyata.core.auth import MembershipModelBackend, memberships_of
+    from tests.conftest import make_user
+
+    backend = MembershipModelBackend()
+    loner = make_user("tanpa.peran")
+    user = backend.get_user(loner.pk)
+    assert user is not None and memberships_of(user) == []
+    loner.is_active = False
+    loner.save(update_fields=["is_active"])
+    assert backend.get_user(loner.pk) is None
+    assert backend.get_user(10**9) is None
+    assert backend.get_user("bukan-angka") is None
+
+
+def test_a_role_revoked_is_gone_on_the_next_request(world: World) -> None:
+    from nyata.core.models import Membership
+    from nyata.core.tenancy import unscoped
+
+    client = world.client("agency_operator")
+    url = "/api/v1/reporting/realisations"
+    assert client.get(url).status_code == 200
+    with unscoped():
+        Membership.objects.filter(user=world.users["agency_operator"]).delete()
+    assert client.get(url).status_code == 403
+
+
+def test_sessions_are_read_only_while_valid(world: World) -> None:
+    from django.contrib.sessions.models import Session
+
+    client = world.client("leader")
+    assert client.get("/").status_code == 200
+    key = client.cookies["sessionid"].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    resp = client.get("/")
+    assert resp.status_code == 302 and reverse("login") in resp["Location"]
+    bogus = Client()
+    bogus.cookies["sessionid"] = "x" * 32
+    assert bogus.get("/").status_code == 302
