@@ -242,7 +242,7 @@ def main() -> int:
     p.add_argument("--rate", type=float, default=120.0, help="target requests/s (writes + evidence)")
     p.add_argument("--duration", type=int, default=90)
     p.add_argument("--workers", type=int, default=2, help="gunicorn sync workers on the one server core")
-    p.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (>1: gthread, keep-alive)")
+    p.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker (>1: gthread, keep-alive)")
     p.add_argument("--evidence", type=float, default=0.1, help="share of requests that upload evidence")
     p.add_argument("--steps", default="", help="comma-separated rates for a saturation search")
     args = p.parse_args()
