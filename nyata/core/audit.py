@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import hashlib
 import json
 import uuid
@@ -23,6 +24,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from nyata.core.models import AuditChainHead, AuditEvent, Pemda, User
+from nyata.core.rawrows import column, table
 from nyata.core.tenancy import unscoped
 
 GENESIS = "0" * 64
@@ -148,26 +150,25 @@ def record(
     with unscoped():
         event.save(force_insert=True)
     with connection.cursor() as cur:
-        cur.execute(_HEAD_UPDATE, [event.seq, digest, pemda_id])
+        cur.execute(_head_sql()[1], [event.seq, digest, pemda_id])
     return event
 
 
 # The head is read and written with plain SQL: it is on the path of every write in Nyata,
 # and these two statements cost a fraction of the ORM's query building.
-_HEAD = AuditChainHead._meta
-_HEAD_SELECT = "SELECT {seq}, {hash} FROM {table} WHERE {pk} = %s".format(
-    table=connection.ops.quote_name(_HEAD.db_table), seq=connection.ops.quote_name(_HEAD.get_field("seq").column),
-    hash=connection.ops.quote_name(_HEAD.get_field("hash").column), pk=connection.ops.quote_name(_HEAD.pk.column),
-)
-_HEAD_UPDATE = "UPDATE {table} SET {seq} = %s, {hash} = %s WHERE {pk} = %s".format(
-    table=connection.ops.quote_name(_HEAD.db_table), seq=connection.ops.quote_name(_HEAD.get_field("seq").column),
-    hash=connection.ops.quote_name(_HEAD.get_field("hash").column), pk=connection.ops.quote_name(_HEAD.pk.column),
-)
+@functools.cache
+def _head_sql() -> tuple[str, str]:
+    head = table(AuditChainHead)
+    seq, digest, pk = (column(AuditChainHead, name) for name in ("seq", "hash", "pemda"))
+    return (
+        f"SELECT {seq}, {digest} FROM {head} WHERE {pk} = %s",
+        f"UPDATE {head} SET {seq} = %s, {digest} = %s WHERE {pk} = %s",
+    )
 
 
 def _lock_head(pemda_id: int) -> tuple[int, str] | None:
     """The Pemda's (seq, hash), its row locked until commit (SQLite: the write transaction is the lock)."""
-    sql = _HEAD_SELECT + (" FOR UPDATE" if connection.features.has_select_for_update else "")
+    sql = _head_sql()[0] + (" FOR UPDATE" if connection.features.has_select_for_update else "")
     with connection.cursor() as cur:
         cur.execute(sql, [pemda_id])
         row = cur.fetchone()

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 
 from nyata.core.models import Agency, Membership, Pemda, User
-from nyata.core.rawrows import Loader, col, fetch, table
+from nyata.core.rawrows import Loader, col, fetch, is_id, table
 from nyata.core.tenancy import unscoped
 
 _CACHE = "_nyata_memberships"
@@ -39,10 +39,9 @@ class MembershipModelBackend(ModelBackend):
     """ModelBackend whose `get_user` preloads the user's memberships."""
 
     def get_user(self, user_id: Any) -> User | None:
-        try:
-            rows = fetch(_sql(), [int(user_id)])
-        except (TypeError, ValueError):
+        if not is_id(user_id):
             return None
+        rows = fetch(_sql(), [int(user_id)])
         if not rows:
             return None
         user: User | None = None

@@ -23,11 +23,16 @@ def table(model: type[models.Model]) -> str:
     return qn(model._meta.db_table)
 
 
-def col(model: type[models.Model], alias: str, field: str) -> str:
-    """`alias."column"` of a model field (foreign keys by their field name)."""
+def column(model: type[models.Model], field: str) -> str:
+    """The quoted column of a model field (foreign keys by their field name)."""
     f = model._meta.get_field(field)
     assert isinstance(f, models.Field) and f.column is not None
-    return f"{alias}.{qn(f.column)}"
+    return qn(f.column)
+
+
+def col(model: type[models.Model], alias: str, field: str) -> str:
+    """`alias."column"` of a model field."""
+    return f"{alias}.{column(model, field)}"
 
 
 class Loader:
@@ -68,6 +73,14 @@ class Loader:
                     values[i] = conv(values[i], expr, connection)
             out[alias] = model.from_db(connection.alias, attnames, values)
         return out
+
+
+def is_id(value: Any) -> bool:
+    """A value usable as a primary key in hand-written SQL (the ORM quietly matches nothing for
+    ids beyond a bigint; a raw statement would fail instead)."""
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    return type(value) is int and 0 < value < 2**63
 
 
 def fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:

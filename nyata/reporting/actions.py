@@ -66,33 +66,25 @@ def _version(r: Realisation, event: str, actor: User | None, note: str = "") -> 
     )
 
 
-def _signed_pk_filter(agency: Agency, quarter: Quarter, prefix: str = "") -> dict[str, Any]:
-    """Lookups for "this indicator is in the agency head's signed PK for the quarter's year".
+def _indicator_of(agency: Agency, quarter: Quarter, agreement_indicator_id: int) -> AgreementIndicator:
+    """The indicator, if it belongs to the agency head's signed PK for the quarter's year (one query).
 
     A signed PK that an amendment replaced is `superseded`, so `signed` means current.
+    (reporting/fastpath.py asks the same in SQL; keep the two in step.)
     """
-    return {
-        f"{prefix}agreement__agency": agency, f"{prefix}agreement__year": quarter.fiscal_year.year,
-        f"{prefix}agreement__kind": Agreement.Kind.PK, f"{prefix}agreement__status": Agreement.Status.SIGNED,
-        f"{prefix}agreement__position__is_agency_head": True,
-    }
-
-
-def _not_in_pk(agency: Agency, quarter: Quarter) -> ValidationError:
-    return ValidationError(
-        _("Indikator itu tidak ada dalam PK %(year)s yang ditandatangani %(agency)s.")
-        % {"year": quarter.fiscal_year.year, "agency": agency}
-    )
-
-
-def _indicator_of(agency: Agency, quarter: Quarter, agreement_indicator_id: int) -> AgreementIndicator:
-    """The indicator, if it belongs to the agency head's signed PK for the quarter's year (one query)."""
     ai = (
-        AgreementIndicator.objects.filter(pk=agreement_indicator_id, **_signed_pk_filter(agency, quarter)).first()
+        AgreementIndicator.objects.filter(
+            pk=agreement_indicator_id, agreement__agency=agency, agreement__year=quarter.fiscal_year.year,
+            agreement__kind=Agreement.Kind.PK, agreement__status=Agreement.Status.SIGNED,
+            agreement__position__is_agency_head=True,
+        ).first()
         if str(agreement_indicator_id).isdigit() else None
     )
     if ai is None:
-        raise _not_in_pk(agency, quarter)
+        raise ValidationError(
+            _("Indikator itu tidak ada dalam PK %(year)s yang ditandatangani %(agency)s.")
+            % {"year": quarter.fiscal_year.year, "agency": agency}
+        )
     return ai
 
 
@@ -106,29 +98,6 @@ def _locked_row(ai: AgreementIndicator, agency: Agency, quarter: Quarter) -> Rea
         r = Realisation.objects.select_for_update(of=("self",)).get(agreement_indicator=ai, quarter=quarter)
     r.agreement_indicator, r.quarter = ai, quarter  # already loaded: no extra queries for str() and checks
     return r
-
-
-def _locked_row_of(
-    agency: Agency, quarter: Quarter, agreement_indicator_id: Any
-) -> tuple[AgreementIndicator, Realisation]:
-    """The signed indicator and its locked row for the quarter.
-
-    The usual case (the row exists) is one query, which is what keeps deadline-day saves
-    cheap; a first value for the indicator checks the PK, then creates and locks the row.
-    """
-    if not str(agreement_indicator_id).isdigit():
-        raise _not_in_pk(agency, quarter)
-    r = (
-        Realisation.objects.select_for_update(of=("self",)).select_related("agreement_indicator")
-        .filter(agreement_indicator_id=agreement_indicator_id, quarter=quarter, agency=agency,
-                **_signed_pk_filter(agency, quarter, "agreement_indicator__"))
-        .first()
-    )
-    if r is None:
-        ai = _indicator_of(agency, quarter, agreement_indicator_id)
-        return ai, _locked_row(ai, agency, quarter)
-    r.quarter = quarter
-    return r.agreement_indicator, r
 
 
 def _write_value(
@@ -170,16 +139,15 @@ def realisation_save_draft(
     Raises Quarter.DoesNotExist for an id outside the tenant (the API answers 404).
     """
     _require(actor, agency.pemda_id, {Role.AGENCY_OPERATOR}, agency)
-    quarter_id = quarter if isinstance(quarter, int) else quarter.pk
-    found = fastpath.locked_row(agency, quarter_id, agreement_indicator_id) if str(
-        agreement_indicator_id).isdigit() else None
-    if found is not None:
+    found = fastpath.locked_row(agency, quarter if isinstance(quarter, int) else quarter.pk, agreement_indicator_id)
+    if found is not None:  # the usual save: one query found quarter, indicator and row, and locked it
         r, ai = found
         _check_quarter(r.quarter)
-    else:
+    else:  # a first value, or something to refuse: the general path creates or explains
         q = quarter if isinstance(quarter, Quarter) else Quarter.objects.select_related("fiscal_year").get(pk=quarter)
         _check_quarter(q)
-        ai, r = _locked_row_of(agency, q, agreement_indicator_id)
+        ai = _indicator_of(agency, q, agreement_indicator_id)
+        r = _locked_row(ai, agency, q)
     _write_value(actor=actor, r=r, ai=ai, raw=value, narrative=narrative, event=RealisationVersion.Event.SAVED)
     return r
 

@@ -13,12 +13,13 @@ agree, on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from django.db import connection
 
 from nyata.agreements.models import Agreement, AgreementIndicator
 from nyata.core.models import Agency, FiscalYear, Position, Quarter
-from nyata.core.rawrows import Loader, col, fetch, table
+from nyata.core.rawrows import Loader, col, fetch, is_id, table
 from nyata.core.tenancy import filter_pemda_id
 from nyata.reporting.models import Realisation
 
@@ -27,6 +28,7 @@ _LOADER = Loader(("r", Realisation), ("q", Quarter), ("fy", FiscalYear), ("ai", 
 
 @functools.cache
 def _sql(for_update: bool) -> str:
+    # The same conditions as actions._indicator_of, plus the row's own agency and quarter.
     R, Q, FY, AI, A, P = Realisation, Quarter, FiscalYear, AgreementIndicator, Agreement, Position
     return (
         f"SELECT {_LOADER.select} FROM {table(R)} r"
@@ -44,12 +46,15 @@ def _sql(for_update: bool) -> str:
 
 
 def locked_row(
-    agency: Agency, quarter_id: int, agreement_indicator_id: int
+    agency: Agency, quarter_id: Any, agreement_indicator_id: Any
 ) -> tuple[Realisation, AgreementIndicator] | None:
     """The agency's existing row for a signed-PK indicator, locked, with quarter and indicator loaded.
 
-    None when the general path must decide. Obeys the tenant scope like the ORM does.
+    None when the general path must decide (including ids that are not ids). Obeys the tenant
+    scope like the ORM does.
     """
+    if not (is_id(quarter_id) and is_id(agreement_indicator_id)):
+        return None
     params = [filter_pemda_id(agency.pemda_id), agency.pk, quarter_id, agreement_indicator_id, agency.pk,
               Agreement.Kind.PK.value, Agreement.Status.SIGNED.value, True]
     rows = fetch(_sql(connection.features.has_select_for_update), params)

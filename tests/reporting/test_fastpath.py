@@ -135,3 +135,16 @@ def test_the_api_still_answers_404_and_422_like_before(world: World, pk: Pk) -> 
     assert resp.status_code == 404
     with tenant_scope(world.a):
         assert Realisation.objects.get(agreement_indicator_id=ai, quarter=pk.q1).value == Decimal("91")
+
+
+def test_ids_beyond_a_bigint_are_refused_not_crashed(world: World, pk: Pk) -> None:
+    op = world.client("agency_operator")
+    base = f"/api/v1/reporting/agencies/{pk.agency.pk}/quarters"
+    huge = 10**30
+    resp = op.post(f"{base}/{pk.q1.pk}/realisations", json.dumps({"agreement_indicator_id": huge, "value": "1"}),
+                   content_type="application/json")
+    assert resp.status_code == 422 and "tidak ada dalam PK" in resp.json()["detail"]
+    resp = op.post(f"{base}/{huge}/realisations",
+                   json.dumps({"agreement_indicator_id": pk.indicators["I1"].pk, "value": "1"}),
+                   content_type="application/json")
+    assert resp.status_code == 404
