@@ -107,44 +107,35 @@ def test_the_api_save_costs_the_same_few_queries_for_every_agency(world: World, 
     assert len(counts[0]) <= 10, counts[0]
 
 
+def _api_save(client: Any, agency_id: int, quarter_id: int, indicator_id: int, value: str) -> Any:
+    url = f"/api/v1/reporting/agencies/{agency_id}/quarters/{quarter_id}/realisations"
+    body = json.dumps({"agreement_indicator_id": indicator_id, "value": value})
+    return client.post(url, body, content_type="application/json")
+
+
 def test_the_api_still_answers_404_and_422_like_before(world: World, pk: Pk) -> None:
     op = world.client("agency_operator")
     other = signed_pk(world, world.b1)
-    base = f"/api/v1/reporting/agencies/{pk.agency.pk}/quarters"
-    ai = pk.indicators["I1"].pk
-    ok = op.post(f"{base}/{pk.q1.pk}/realisations", json.dumps({"agreement_indicator_id": ai, "value": "91"}),
-                 content_type="application/json")
-    assert ok.status_code == 200
+    a1, ai = pk.agency.pk, pk.indicators["I1"].pk
+    assert _api_save(op, a1, pk.q1.pk, ai, "91").status_code == 200
     # A quarter of another Pemda: not found, whether or not a row would match.
     with unscoped():
         b_quarter = Quarter.objects.filter(pemda=world.b).first()
-    assert b_quarter is not None
-    resp = op.post(f"{base}/{b_quarter.pk}/realisations", json.dumps({"agreement_indicator_id": ai, "value": "1"}),
-                   content_type="application/json")
-    assert resp.status_code == 404
-    # An indicator of another Pemda's PK: refused with the reason.
-    with unscoped():
         b_ai = AgreementIndicator.objects.filter(agreement=other.agreement).first()
-    assert b_ai is not None
-    resp = op.post(f"{base}/{pk.q1.pk}/realisations", json.dumps({"agreement_indicator_id": b_ai.pk, "value": "1"}),
-                   content_type="application/json")
+    assert b_quarter is not None and b_ai is not None
+    assert _api_save(op, a1, b_quarter.pk, ai, "1").status_code == 404
+    # An indicator of another Pemda's PK: refused with the reason.
+    resp = _api_save(op, a1, pk.q1.pk, b_ai.pk, "1")
     assert resp.status_code == 422 and "tidak ada dalam PK" in resp.json()["detail"]
     # Another agency of the same Pemda: not found for an operator.
-    resp = op.post(f"/api/v1/reporting/agencies/{world.a2.pk}/quarters/{pk.q1.pk}/realisations",
-                   json.dumps({"agreement_indicator_id": ai, "value": "1"}), content_type="application/json")
-    assert resp.status_code == 404
+    assert _api_save(op, world.a2.pk, pk.q1.pk, ai, "1").status_code == 404
     with tenant_scope(world.a):
         assert Realisation.objects.get(agreement_indicator_id=ai, quarter=pk.q1).value == Decimal("91")
 
 
 def test_ids_beyond_a_bigint_are_refused_not_crashed(world: World, pk: Pk) -> None:
     op = world.client("agency_operator")
-    base = f"/api/v1/reporting/agencies/{pk.agency.pk}/quarters"
     huge = 10**30
-    resp = op.post(f"{base}/{pk.q1.pk}/realisations", json.dumps({"agreement_indicator_id": huge, "value": "1"}),
-                   content_type="application/json")
+    resp = _api_save(op, pk.agency.pk, pk.q1.pk, huge, "1")
     assert resp.status_code == 422 and "tidak ada dalam PK" in resp.json()["detail"]
-    resp = op.post(f"{base}/{huge}/realisations",
-                   json.dumps({"agreement_indicator_id": pk.indicators["I1"].pk, "value": "1"}),
-                   content_type="application/json")
-    assert resp.status_code == 404
+    assert _api_save(op, pk.agency.pk, huge, pk.indicators["I1"].pk, "1").status_code == 404
