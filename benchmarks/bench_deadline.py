@@ -2,15 +2,16 @@
 
 Run from the repository root (PostgreSQL on 127.0.0.1:5432, user root, trust auth):
 
-    PYTHONPATH=. .venv/bin/python benchmarks/bench_deadline.py --db pg --rate 120 --duration 90
-    PYTHONPATH=. .venv/bin/python benchmarks/bench_deadline.py --db sqlite --rate 120 --duration 90
-    PYTHONPATH=. .venv/bin/python benchmarks/bench_deadline.py --db pg --steps 80,120,160,200,240 --duration 20
+    PYTHONPATH=. .venv/bin/python benchmarks/bench_deadline.py --db pg --rate 130 --duration 300
+    PYTHONPATH=. .venv/bin/python benchmarks/bench_deadline.py --db sqlite --rate 130 --duration 300
+    PYTHONPATH=. .venv/bin/python benchmarks/bench_deadline.py --db pg --steps 130,150,170,190 --duration 20
 
 What it does: creates its own database (`nyata_bench_deadline`, dropped afterwards; never the
 `test` databases) or a fresh SQLite file, migrates, seeds one Pemda with 50 agencies x 4
 operators (200 users) and a signed PK of 4 indicators each, logs every operator in (a session
-and a CSRF token each), starts gunicorn pinned to core 0 (`taskset -c 0`), runs locust headless
-pinned to core 1 (`taskset -c 1`, open loop: see locustfile_deadline.py), then checks that every
+and a CSRF token each), starts gunicorn (2 workers x 8 threads, as in production) pinned to
+core 0 (`taskset -c 0`), runs locust headless pinned to core 1 (`taskset -c 1`, open loop: see
+locustfile_deadline.py), then checks that every
 write locust saw succeed is in the database (lost writes) and prints p50/p95/p99, throughput and
 errors. With --steps it runs one bounded run per rate and reports the saturation point (the first
 rate not sustained with zero errors and p95 <= 500 ms).
@@ -239,13 +240,16 @@ def main() -> int:
         return 0
     p = argparse.ArgumentParser()
     p.add_argument("--db", choices=["pg", "sqlite"], default="pg")
-    p.add_argument("--rate", type=float, default=120.0, help="target requests/s (writes + evidence)")
-    p.add_argument("--duration", type=int, default=90)
-    p.add_argument("--workers", type=int, default=2, help="gunicorn sync workers on the one server core")
+    p.add_argument("--rate", type=float, default=130.0, help="target requests/s (writes + evidence)")
+    p.add_argument("--duration", type=int, default=300)
+    p.add_argument("--quick", action="store_true", help="a 20 s smoke run (make bench --quick)")
+    p.add_argument("--workers", type=int, default=2, help="gunicorn worker processes on the one server core")
     p.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker (>1: gthread, keep-alive)")
     p.add_argument("--evidence", type=float, default=0.1, help="share of requests that upload evidence")
     p.add_argument("--steps", default="", help="comma-separated rates for a saturation search")
     args = p.parse_args()
+    if args.quick:
+        args.duration = 20
     if args.duration > 300:
         p.error("bounded runs only: --duration at most 300 s")
     rates = [float(x) for x in args.steps.split(",")] if args.steps else [args.rate]
