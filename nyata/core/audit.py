@@ -160,17 +160,17 @@ def record(
 def _head_sql() -> tuple[str, str]:
     head = table(AuditChainHead)
     seq, digest, pk = (column(AuditChainHead, name) for name in ("seq", "hash", "pemda"))
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""  # SQLite: the write transaction
     return (
-        f"SELECT {seq}, {digest} FROM {head} WHERE {pk} = %s",
+        f"SELECT {seq}, {digest} FROM {head} WHERE {pk} = %s{lock}",
         f"UPDATE {head} SET {seq} = %s, {digest} = %s WHERE {pk} = %s",
     )
 
 
 def _lock_head(pemda_id: int) -> tuple[int, str] | None:
     """The Pemda's (seq, hash), its row locked until commit (SQLite: the write transaction is the lock)."""
-    sql = _head_sql()[0] + (" FOR UPDATE" if connection.features.has_select_for_update else "")
     with connection.cursor() as cur:
-        cur.execute(sql, [pemda_id])
+        cur.execute(_head_sql()[0], [pemda_id])
         row = cur.fetchone()
     return (int(row[0]), str(row[1])) if row is not None else None
 

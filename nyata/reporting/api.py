@@ -19,10 +19,10 @@ from ninja.errors import HttpError
 
 from nyata.api.access import api_policy
 from nyata.core.access import NyataRequest, agency_for_user, get_for_user, reach
-from nyata.core.models import Agency, Quarter
+from nyata.core.models import Quarter
 from nyata.reporting import actions
 from nyata.reporting.models import Realisation, SelfCritique
-from nyata.reporting.views import HEADS, INSPECTORS, OPERATORS, READERS
+from nyata.reporting.views import HEADS, INSPECTORS, OPERATORS, READERS, agency_quarter_for_user
 
 router = Router(tags=["reporting"])
 
@@ -117,12 +117,6 @@ def _refused(e: ValidationError) -> HttpError:
     return HttpError(422, " ".join(e.messages))
 
 
-def _agency_quarter(request: NyataRequest, agency_id: int, quarter_id: int) -> tuple[Agency, Quarter]:
-    agency = agency_for_user(request, agency_id)
-    quarter = get_for_user(request, Quarter.objects.select_related("fiscal_year"), None, pk=quarter_id)
-    return agency, quarter
-
-
 @router.get("/realisations", response=list[RealisationOut])
 @api_policy(READERS)
 def realisation_list(request: NyataRequest, quarter: int | None = None, agency: int | None = None) -> list[Any]:
@@ -167,7 +161,7 @@ def realisation_save(request: NyataRequest, agency_id: int, quarter_id: int, pay
 )
 @api_policy(READERS, HEADS)
 def quarter_submit(request: NyataRequest, agency_id: int, quarter_id: int) -> Any:
-    agency, quarter = _agency_quarter(request, agency_id, quarter_id)
+    agency, quarter = agency_quarter_for_user(request, agency_id, quarter_id)
     try:
         done = actions.realisation_submit(actor=request.user, agency=agency, quarter=quarter)
     except ValidationError as e:

@@ -50,7 +50,8 @@ def _is_htmx(request: NyataRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _agency_quarter(request: NyataRequest, agency_id: int, quarter_id: int) -> tuple[Agency, Quarter]:
+def agency_quarter_for_user(request: NyataRequest, agency_id: int, quarter_id: int) -> tuple[Agency, Quarter]:
+    """The agency and quarter of a reporting route, or 404 (pages and API alike)."""
     agency = agency_for_user(request, agency_id)
     quarter = get_for_user(request, Quarter.objects.select_related("fiscal_year"), None, pk=quarter_id)
     return agency, quarter
@@ -118,13 +119,13 @@ def _entry_context(request: NyataRequest, agency: Agency, quarter: Quarter) -> d
 
 @policy(READERS)
 def entry(request: NyataRequest, agency_id: int, quarter_id: int) -> HttpResponse:
-    agency, quarter = _agency_quarter(request, agency_id, quarter_id)
+    agency, quarter = agency_quarter_for_user(request, agency_id, quarter_id)
     return render(request, "reporting/entry.html", _entry_context(request, agency, quarter))
 
 
 @policy(READERS, OPERATORS)
 def row_save(request: NyataRequest, agency_id: int, quarter_id: int, ai_id: int) -> HttpResponse:
-    agency, quarter = _agency_quarter(request, agency_id, quarter_id)
+    agency, quarter = agency_quarter_for_user(request, agency_id, quarter_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     error: list[str] = []
@@ -150,7 +151,7 @@ def row_save(request: NyataRequest, agency_id: int, quarter_id: int, ai_id: int)
 
 @policy(READERS, OPERATORS)
 def budget_save(request: NyataRequest, agency_id: int, quarter_id: int) -> HttpResponse:
-    agency, quarter = _agency_quarter(request, agency_id, quarter_id)
+    agency, quarter = agency_quarter_for_user(request, agency_id, quarter_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     spent = {int(k[6:]): v for k, v in request.POST.items() if k.startswith("spent_") and k[6:].isdigit()}
@@ -166,7 +167,7 @@ def budget_save(request: NyataRequest, agency_id: int, quarter_id: int) -> HttpR
 
 @policy(READERS, HEADS)
 def submit(request: NyataRequest, agency_id: int, quarter_id: int) -> HttpResponse:
-    agency, quarter = _agency_quarter(request, agency_id, quarter_id)
+    agency, quarter = agency_quarter_for_user(request, agency_id, quarter_id)
     errors: list[str] = []
     if request.method == "POST":
         try:
@@ -378,7 +379,7 @@ def _slots(group: str, rows: list[Any]) -> list[Any]:
 
 @policy(READERS, HEADS)
 def self_critique(request: NyataRequest, agency_id: int, quarter_id: int) -> HttpResponse:
-    agency, quarter = _agency_quarter(request, agency_id, quarter_id)
+    agency, quarter = agency_quarter_for_user(request, agency_id, quarter_id)
     sc = SelfCritique.objects.filter(agency=agency, quarter=quarter).first()
     previous = list(CorrectiveAction.objects.filter(agency=agency, critique__quarter__start__lt=quarter.start)
                     .select_related("critique__quarter").order_by("due"))
@@ -431,7 +432,7 @@ def unresolved_actions(request: NyataRequest) -> HttpResponse:
 
 @policy(READERS)
 def xlsx_download(request: NyataRequest, agency_id: int, quarter_id: int) -> HttpResponse:
-    agency, quarter = _agency_quarter(request, agency_id, quarter_id)
+    agency, quarter = agency_quarter_for_user(request, agency_id, quarter_id)
     response = HttpResponse(excel.workbook(agency, quarter), content_type=XLSX_CONTENT_TYPE)
     name = f"realisasi-{agency.code}-{quarter.fiscal_year.year}-tw{quarter.number}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -440,7 +441,7 @@ def xlsx_download(request: NyataRequest, agency_id: int, quarter_id: int) -> Htt
 
 @policy(OPERATORS, OPERATORS)
 def xlsx_upload(request: NyataRequest, agency_id: int, quarter_id: int) -> HttpResponse:
-    agency, quarter = _agency_quarter(request, agency_id, quarter_id)
+    agency, quarter = agency_quarter_for_user(request, agency_id, quarter_id)
     errors: list[Any] = []
     if request.method == "POST":
         upload = request.FILES.get("file")
