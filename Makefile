@@ -38,7 +38,7 @@ bench: install-dev
 	PYTHONPATH=. $(VENV)/python benchmarks/run_all.py
 
 messages: install-dev
-	cd nyata && ../$(VENV)/nyata makemessages -l en --no-obsolete
+	cd nyata && ../$(VENV)/nyata makemessages -l en --no-obsolete --no-location
 	$(VENV)/nyata compiletranslations
 
 clean:

@@ -61,8 +61,10 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
     env.update(NYATA_DATA_DIR=str(data), NYATA_DEMO="1", PYTHONUNBUFFERED="1")
     pg_url = os.environ.get("DATABASE_URL", "")
+    # Named after the suite's own database, so two checkouts testing at once never share one.
+    e2e_db = pg_url.rsplit("/", 1)[-1].split("?")[0] + "_e2e"
     if pg_url.startswith("postgres"):
-        env["DATABASE_URL"] = _pg_database(pg_url, "nyata_e2e", create=True)
+        env["DATABASE_URL"] = _pg_database(pg_url, e2e_db, create=True)
     else:
         env.pop("DATABASE_URL", None)
     subprocess.run(
@@ -96,7 +98,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         proc.wait(timeout=20)
         log.close()
         if pg_url.startswith("postgres"):
-            _pg_database(pg_url, "nyata_e2e", create=False)
+            _pg_database(pg_url, e2e_db, create=False)
 
 
 @pytest.fixture(scope="session")
