@@ -32,10 +32,11 @@ def main() -> int:
 
     call_command("migrate", verbosity=0)
     from nyata.agreements import demo as agreements_demo
-    from nyata.agreements import documents, seal
+    from nyata.agreements import documents
     from nyata.agreements.models import Agreement
     from nyata.core.tenancy import tenant_scope
     from nyata.demo import loader
+    from nyata.documents import seal
     from nyata.planning import demo as planning_demo
 
     pemda, _ = loader.load_province()

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from nyata.agreements import documents, seal
+from nyata.agreements import documents
 from nyata.agreements.models import (
     Agreement,
     AgreementIndicator,
@@ -38,6 +38,7 @@ from nyata.agreements.models import (
 from nyata.core import audit
 from nyata.core.models import Assignment, AuditChainHead, Official, Pemda, Position, User
 from nyata.core.tenancy import unscoped
+from nyata.documents import seal
 from nyata.planning.models import (
     Aggregation,
     BudgetCeiling,

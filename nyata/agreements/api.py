@@ -17,7 +17,8 @@ from nyata.agreements import documents
 from nyata.agreements.models import Agreement
 from nyata.agreements.views import lookup_code, public_facts
 from nyata.api.access import api_policy
-from nyata.core.access import ALL_ROLES, NyataRequest, Policy, get_for_user, reach
+from nyata.core.access import NyataRequest, Policy, get_for_user, reach
+from nyata.core.roles import PEMDA_MEMBERS
 from nyata.core.tenancy import unscoped
 
 router = Router(tags=["agreements"])
@@ -128,7 +129,7 @@ def _qs() -> Any:
 
 
 @router.get("", response=list[AgreementOut])
-@api_policy(ALL_ROLES)
+@api_policy(PEMDA_MEMBERS)
 def agreement_list(request: NyataRequest, year: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
     qs = reach(request, _qs())
     if year is not None:
@@ -139,7 +140,7 @@ def agreement_list(request: NyataRequest, year: int | None = None, kind: str | N
 
 
 @router.get("/{agreement_id}", response={200: AgreementDetailOut, 404: ErrorOut})
-@api_policy(ALL_ROLES)
+@api_policy(PEMDA_MEMBERS)
 def agreement_detail(request: NyataRequest, agreement_id: int) -> dict[str, Any]:
     a = get_for_user(request, _qs(), "agency", pk=agreement_id)
     return {
@@ -153,7 +154,7 @@ def agreement_detail(request: NyataRequest, agreement_id: int) -> dict[str, Any]
 
 
 @router.get("/{agreement_id}/pdf", response={404: ErrorOut})
-@api_policy(ALL_ROLES)
+@api_policy(PEMDA_MEMBERS)
 def agreement_pdf(request: NyataRequest, agreement_id: int) -> HttpResponse:
     a = get_for_user(request, _qs(), "agency", pk=agreement_id)
     name, ctype, content = documents.render(a)

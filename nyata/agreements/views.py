@@ -16,16 +16,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 
-from nyata.agreements import actions, documents, seal
+from nyata.agreements import actions, documents
 from nyata.agreements.forms import AmendForm, CeremonyForm, SignForm, VerifyUploadForm
 from nyata.agreements.models import Agreement, AgreementIndicator, Ceremony, Signature
-from nyata.core.access import ADMINS, ALL_ROLES, NyataRequest, get_for_user, policy, reach
-from nyata.core.models import Role
+from nyata.core.access import NyataRequest, get_for_user, policy, reach
+from nyata.core.roles import ADMINS, AGREEMENT_SIGNERS, CEREMONY_BOARD_READERS, PEMDA_MEMBERS
 from nyata.core.tenancy import unscoped
-
-READERS = ALL_ROLES
-SIGNERS = frozenset({Role.LEADER, Role.AGENCY_HEAD})
-BOARD_READERS = frozenset({Role.LEADER, Role.PERF_ADMIN, Role.INSPECTOR, Role.PLANNER})
+from nyata.documents import seal
 
 
 def _errors(e: ValidationError) -> str:
@@ -47,7 +44,7 @@ def _pdf_response(name: str, content: bytes, inline: bool = True) -> HttpRespons
 # --- lists and details -------------------------------------------------------------------------
 
 
-@policy(READERS)
+@policy(PEMDA_MEMBERS)
 def agreement_list(request: NyataRequest) -> HttpResponse:
     years = sorted(set(Agreement.objects.values_list("year", flat=True)), reverse=True)
     try:
@@ -59,12 +56,12 @@ def agreement_list(request: NyataRequest) -> HttpResponse:
     mine = actions.official_of(request.user)
     return render(request, "agreements/list.html", {
         "agreements": agreements, "years": years, "year": year,
-        "ceremonies": Ceremony.objects.all() if request.roles & BOARD_READERS else [],
+        "ceremonies": Ceremony.objects.all() if request.roles & CEREMONY_BOARD_READERS else [],
         "my_official": mine,
     })
 
 
-@policy(READERS)
+@policy(PEMDA_MEMBERS)
 def agreement_detail(request: NyataRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     return render(request, "agreements/detail.html", _detail_context(request, agreement))
@@ -98,14 +95,14 @@ def _detail_context(request: NyataRequest, agreement: Agreement, **extra: Any) -
     }
 
 
-@policy(READERS)
+@policy(PEMDA_MEMBERS)
 def agreement_pdf(request: NyataRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     name, _ctype, content = documents.render(agreement)
     return _pdf_response(name, content, inline=request.GET.get("unduh") != "1")
 
 
-@policy(READERS)
+@policy(PEMDA_MEMBERS)
 def agreement_diff(request: NyataRequest, pk: int) -> HttpResponse:
     """Side by side: this version against the one it supersedes."""
     new = _agreement(request, pk)
@@ -235,7 +232,7 @@ def agreement_amend(request: NyataRequest, pk: int) -> HttpResponse:
 # --- signing -----------------------------------------------------------------------------------
 
 
-@policy(READERS, SIGNERS)
+@policy(PEMDA_MEMBERS, AGREEMENT_SIGNERS)
 def agreement_sign(request: NyataRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     if request.method != "POST":
@@ -266,7 +263,7 @@ def _throttle_failure(request: NyataRequest) -> None:
             device.throttle_increment()
 
 
-@policy(READERS, SIGNERS)
+@policy(PEMDA_MEMBERS, AGREEMENT_SIGNERS)
 def agreement_inbox(request: NyataRequest) -> HttpResponse:
     """Documents waiting for my signature; sign a selection with one fresh code."""
     official = actions.official_of(request.user)
@@ -307,7 +304,7 @@ def agreement_inbox(request: NyataRequest) -> HttpResponse:
 # --- ceremonies --------------------------------------------------------------------------------
 
 
-@policy(BOARD_READERS, ADMINS)
+@policy(CEREMONY_BOARD_READERS, ADMINS)
 def ceremony_list(request: NyataRequest) -> HttpResponse:
     form = CeremonyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -337,7 +334,7 @@ def _board_rows(ceremony: Ceremony) -> list[dict[str, Any]]:
     return out
 
 
-@policy(BOARD_READERS, ADMINS)
+@policy(CEREMONY_BOARD_READERS, ADMINS)
 def ceremony_board(request: NyataRequest, pk: int) -> HttpResponse:
     ceremony = get_for_user(request, Ceremony, None, pk=pk)
     if request.method == "POST":
@@ -367,7 +364,7 @@ def _ceremony_docs(request: NyataRequest, pk: int) -> tuple[Ceremony, list[Agree
     return ceremony, docs
 
 
-@policy(BOARD_READERS)
+@policy(CEREMONY_BOARD_READERS)
 def ceremony_zip(request: NyataRequest, pk: int) -> HttpResponse:
     ceremony, docs = _ceremony_docs(request, pk)
     buffer = io.BytesIO()
@@ -380,7 +377,7 @@ def ceremony_zip(request: NyataRequest, pk: int) -> HttpResponse:
     return resp
 
 
-@policy(BOARD_READERS)
+@policy(CEREMONY_BOARD_READERS)
 def ceremony_pdf(request: NyataRequest, pk: int) -> HttpResponse:
     """Everything in one PDF for printing (signed documents show their recorded signatures; the
     sealed originals are in the ZIP)."""

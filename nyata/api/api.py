@@ -6,8 +6,9 @@ from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
 
 from nyata.api.access import api_policy
-from nyata.core.access import ALL_ROLES, NyataRequest, get_for_user, reach
+from nyata.core.access import NyataRequest, get_for_user, reach
 from nyata.core.models import Agency
+from nyata.core.roles import ALL_ROLES, PEMDA_MEMBERS
 
 api = NinjaAPI(
     title="Nyata API",
@@ -68,13 +69,13 @@ def me(request: NyataRequest) -> dict[str, object]:
 
 
 @api.get("/agencies", response=list[AgencyOut], tags=["core"])
-@api_policy(ALL_ROLES)
+@api_policy(PEMDA_MEMBERS)
 def agency_list(request: NyataRequest) -> list[Agency]:
     return list(reach(request, Agency.objects.all(), "pk"))
 
 
 @api.get("/agencies/{agency_id}", response={200: AgencyOut, 404: ErrorOut}, tags=["core"])
-@api_policy(ALL_ROLES)
+@api_policy(PEMDA_MEMBERS)
 def agency_detail(request: NyataRequest, agency_id: int) -> Agency:
     return get_for_user(request, Agency, "pk", pk=agency_id)
 

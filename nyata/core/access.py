@@ -19,12 +19,9 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 
-from nyata.core.models import AGENCY_ROLES, Agency, Membership, Pemda, Role, User
+from nyata.core.models import Agency, Membership, Pemda, User
+from nyata.core.roles import AGENCY_ROLES, PEMDA_MEMBERS, PEMDA_WIDE_ROLES
 
-ALL_ROLES = frozenset(Role)
-PEMDA_WIDE_ROLES = ALL_ROLES - AGENCY_ROLES
-LEADERS = frozenset({Role.LEADER})
-ADMINS = frozenset({Role.PERF_ADMIN})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -100,7 +97,7 @@ def limited_agency_ids(request: HttpRequest) -> set[int] | None:
     roles: frozenset[str] = getattr(request, "roles", frozenset())
     if pol is not None and not pol.agency_limited:
         return None
-    wanted = pol.read | pol.write if pol is not None else ALL_ROLES
+    wanted = pol.read | pol.write if pol is not None else PEMDA_MEMBERS
     if roles & PEMDA_WIDE_ROLES & wanted:
         return None
     return set(getattr(request, "agency_ids", set()))

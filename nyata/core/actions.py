@@ -10,17 +10,8 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from nyata.core import audit
-from nyata.core.models import (
-    AGENCY_ROLES,
-    Agency,
-    Assignment,
-    FiscalYear,
-    Membership,
-    Pemda,
-    Quarter,
-    Role,
-    User,
-)
+from nyata.core.models import Agency, Assignment, FiscalYear, Membership, Pemda, Quarter, User
+from nyata.core.roles import AGENCY_ROLES, Role
 
 M = TypeVar("M", bound=models.Model)
 

@@ -12,7 +12,8 @@ from django.utils.cache import patch_vary_headers
 
 from nyata.core.access import LoginRequired, login_redirect
 from nyata.core.auth import memberships_of
-from nyata.core.models import AGENCY_ROLES, Pemda
+from nyata.core.models import Pemda
+from nyata.core.roles import AGENCY_ROLES
 from nyata.core.tenancy import tenant_scope
 
 SESSION_PEMDA = "nyata_pemda_id"

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nyata.core.nip import validate_nip
+from nyata.core.roles import AGENCY_ROLES, Role
 from nyata.core.tenancy import TenantManager, TenantModel
 
 
@@ -250,18 +251,8 @@ class User(AbstractUser):
         self.password_changed_at = timezone.now()
 
 
-class Role(models.TextChoices):
-    LEADER = "leader", _("Pimpinan")
-    PERF_ADMIN = "perf_admin", _("Admin Kinerja (Biro Organisasi)")
-    PLANNER = "planner", _("Perencana (Bappeda)")
-    INSPECTOR = "inspector", _("Inspektorat")
-    AGENCY_HEAD = "agency_head", _("Kepala Perangkat Daerah")
-    AGENCY_OPERATOR = "agency_operator", _("Operator Perangkat Daerah")
-
-
-AGENCY_ROLES = frozenset({Role.AGENCY_HEAD, Role.AGENCY_OPERATOR})
 # A fixed order, so the check constraint (and its migration) is the same in every process.
-_AGENCY_ROLE_VALUES = sorted(r.value for r in AGENCY_ROLES)
+_AGENCY_ROLE_VALUES = sorted(str(r) for r in AGENCY_ROLES)
 
 
 class Membership(TenantModel):
@@ -331,4 +322,5 @@ class AuditChainHead(models.Model):
         return f"{self.pemda_id}:{self.seq}"
 
 
-__all__ = ["TenantManager"]
+# Role lives in core.roles with every set of roles; re-exported because Membership.role uses it.
+__all__ = ["AGENCY_ROLES", "Role", "TenantManager"]

@@ -16,15 +16,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from nyata.core import actions
-from nyata.core.access import (
-    ADMINS,
-    ALL_ROLES,
-    PEMDA_WIDE_ROLES,
-    NyataRequest,
-    get_for_user,
-    policy,
-    reach,
-)
+from nyata.core.access import NyataRequest, get_for_user, policy, reach
 from nyata.core.forms import (
     AgencyForm,
     AssignmentForm,
@@ -37,21 +29,9 @@ from nyata.core.forms import (
 )
 from nyata.core.importers import import_organisation, template_bytes
 from nyata.core.middleware import SESSION_PEMDA
-from nyata.core.models import (
-    Agency,
-    Assignment,
-    AuditEvent,
-    FiscalYear,
-    Membership,
-    Official,
-    Position,
-    Role,
-)
+from nyata.core.models import Agency, Assignment, AuditEvent, FiscalYear, Membership, Official, Position
+from nyata.core.roles import ADMINS, ALL_ROLES, HISTORY_READERS, ORG_READERS, PEMDA_MEMBERS, PEMDA_WIDE_ROLES
 from nyata.core.xlsx import XLSX_CONTENT_TYPE, ImportErrors
-
-ORG_READERS = PEMDA_WIDE_ROLES | {Role.AGENCY_HEAD}
-HISTORY_READERS = frozenset({Role.LEADER, Role.PERF_ADMIN, Role.INSPECTOR, Role.AGENCY_HEAD})
-
 
 # --- sign-in, language, Pemda switch ---------------------------------------------------------
 
@@ -119,7 +99,7 @@ def home(request: NyataRequest) -> HttpResponse:
     return _home(request)
 
 
-@policy(ALL_ROLES, agency_limited=False)
+@policy(PEMDA_MEMBERS, agency_limited=False)
 def _home(request: NyataRequest) -> HttpResponse:
     roles = request.roles
     agencies = list(Agency.objects.filter(pk__in=request.agency_ids))
@@ -166,7 +146,7 @@ def _edit(
     )
 
 
-@policy(ORG_READERS | {Role.AGENCY_OPERATOR})
+@policy(PEMDA_MEMBERS)
 def agency_list(request: NyataRequest) -> HttpResponse:
     """The list and, for an HTMX search request, only its rows (one template serves both)."""
     agencies = reach(request, Agency.objects.all(), "pk").annotate(n_positions=models.Count("positions"))
@@ -177,7 +157,7 @@ def agency_list(request: NyataRequest) -> HttpResponse:
     return render(request, template, {"agencies": agencies, "q": query})
 
 
-@policy(ORG_READERS | {Role.AGENCY_OPERATOR})
+@policy(PEMDA_MEMBERS)
 def agency_detail(request: NyataRequest, pk: int) -> HttpResponse:
     agency = get_for_user(request, Agency, "pk", pk=pk)
     positions = Position.objects.filter(agency=agency).select_related("superior")

@@ -12,8 +12,9 @@ from ninja import Router, Schema
 from nyata.api.access import api_policy
 from nyata.core.access import NyataRequest, get_for_user
 from nyata.core.models import Agency
+from nyata.core.roles import PEMDA_MEMBERS
 from nyata.dashboard import queries
-from nyata.dashboard.views import OVERSEERS, READERS, _own_only
+from nyata.dashboard.views import _own_only
 from nyata.reporting.models import ScoreSnapshot
 
 router = Router(tags=["dashboard"])
@@ -75,7 +76,7 @@ def _period(year: int | None, quarter: int | None) -> queries.Period:
 
 
 @router.get("/scores", response=list[ScoreOut])
-@api_policy(READERS, agency_limited=False)
+@api_policy(PEMDA_MEMBERS, agency_limited=False)
 def scores(request: NyataRequest, year: int | None = None, quarter: int | None = None) -> list[dict[str, object]]:
     """Every active agency's stored score, category, rank, completeness and change for the period."""
     period = _period(year, quarter)
@@ -87,7 +88,7 @@ def scores(request: NyataRequest, year: int | None = None, quarter: int | None =
 
 
 @router.get("/flags", response=list[FlagOut])
-@api_policy(READERS)
+@api_policy(PEMDA_MEMBERS)
 def flags(request: NyataRequest, year: int | None = None, quarter: int | None = None) -> list[dict[str, object]]:
     """Red flags of the period (agency roles: their own agency only)."""
     period = _period(year, quarter)
@@ -100,7 +101,7 @@ def flags(request: NyataRequest, year: int | None = None, quarter: int | None = 
 
 
 @router.get("/agencies/{agency_id}/scores", response={200: list[AgencyScoreOut], 404: ErrorOut})
-@api_policy(READERS)
+@api_policy(PEMDA_MEMBERS)
 def agency_scores(request: NyataRequest, agency_id: int, year: int | None = None) -> list[ScoreSnapshot]:
     """One agency's stored scores per quarter, with each indicator's result."""
     agency = get_for_user(request, Agency, "pk", pk=agency_id)
@@ -110,4 +111,4 @@ def agency_scores(request: NyataRequest, agency_id: int, year: int | None = None
     return list(qs)
 
 
-__all__ = ["OVERSEERS", "router"]
+__all__ = ["router"]

@@ -27,15 +27,12 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from nyata.core.access import ADMINS, LEADERS, PEMDA_WIDE_ROLES, NyataRequest, get_for_user, policy, reach
-from nyata.core.models import AGENCY_ROLES, Agency, Role
+from nyata.core.access import NyataRequest, get_for_user, policy, reach
+from nyata.core.models import Agency
+from nyata.core.roles import AGENCY_ROLES, COMMITMENT_WRITERS, OVERSEERS, PEMDA_MEMBERS, PEMDA_WIDE_ROLES
 from nyata.core.xlsx import XLSX_CONTENT_TYPE
 from nyata.dashboard import actions, charts, pack, queries
 from nyata.dashboard.models import Commitment
-
-READERS = PEMDA_WIDE_ROLES | AGENCY_ROLES
-OVERSEERS = LEADERS | ADMINS | {Role.PLANNER, Role.INSPECTOR}
-WRITERS = LEADERS | ADMINS
 
 
 def _agencies(request: NyataRequest) -> QuerySet[Agency]:
@@ -77,7 +74,7 @@ def _own_only(request: NyataRequest) -> set[int] | None:
 HOME_CACHE_SECONDS = 300
 
 
-@policy(READERS)
+@policy(PEMDA_MEMBERS)
 def home(request: NyataRequest) -> HttpResponse:
     """The leaders' home. Its body is cached per Pemda, period, filter, reach and language, and
     reused only while `queries.fingerprint` (one query) is unchanged: stored scores, reports,
@@ -86,7 +83,8 @@ def home(request: NyataRequest) -> HttpResponse:
     own = _own_only(request)
     key = "dash-home:" + hashlib.sha256(repr((
         request.pemda.pk, period.year, period.quarter, request.GET.get("jenis", ""), request.GET.get("urut", ""),
-        sorted(own) if own is not None else None, bool(request.roles & OVERSEERS), bool(request.roles & WRITERS),
+        sorted(own) if own is not None else None,
+        bool(request.roles & OVERSEERS), bool(request.roles & COMMITMENT_WRITERS),
         translation.get_language(), timezone.localdate().isoformat(), queries.fingerprint(period, request.pemda.pk),
     )).encode()).hexdigest()
     body = cache.get(key)
@@ -128,13 +126,13 @@ def _home_context(request: NyataRequest, period: queries.Period, quarters: list[
         "projects": queries.projects_summary() if own is None else None,
         "products": queries.products_summary(period.year) if own is None else None,
         "open_commitments": commitments.count(),
-        "own": own, "overseer": bool(request.roles & OVERSEERS), "can_write": bool(request.roles & WRITERS),
+        "own": own, "overseer": bool(request.roles & OVERSEERS), "can_write": bool(request.roles & COMMITMENT_WRITERS),
         "today": timezone.localdate(),
     })
     return ctx
 
 
-@policy(READERS)
+@policy(PEMDA_MEMBERS)
 def agency(request: NyataRequest, pk: int) -> HttpResponse:
     ag = get_for_user(request, Agency, "pk", pk=pk)
     period, quarters = _period(request)
@@ -181,7 +179,7 @@ def _forecast(ai: Any, pemda: Any, period: queries.Period, values: list[float | 
     return result.forecasts[0] if result.forecasts else None
 
 
-@policy(READERS)
+@policy(PEMDA_MEMBERS)
 def indicator(request: NyataRequest, pk: int) -> HttpResponse:
     from nyata.agreements.models import AgreementIndicator
     from nyata.reporting.models import Evidence, Realisation, RealisationVersion, SelfCritique, Verification
@@ -299,7 +297,7 @@ def _parse_date(text: str) -> dt.date | None:
         return None
 
 
-@policy(OVERSEERS | AGENCY_ROLES, WRITERS)
+@policy(OVERSEERS | AGENCY_ROLES, COMMITMENT_WRITERS)
 def commitments(request: NyataRequest) -> HttpResponse:
     period, quarters = _period(request)
     ctx = _filters(request, quarters, period)
@@ -341,7 +339,7 @@ def commitments(request: NyataRequest) -> HttpResponse:
     qs = reach(request, Commitment.objects.select_related("agency", "indicator", "project"), "agency")
     this_meeting = queries.follow_up(qs.filter(year=period.year, quarter=period.quarter), period)
     earlier = queries.follow_up(pack.earlier_commitments(period).filter(pk__in=qs.values("pk")), period)
-    can_write = bool(request.roles & WRITERS)
+    can_write = bool(request.roles & COMMITMENT_WRITERS)
     ctx.update({"this_meeting": this_meeting, "earlier": earlier, "errors": errors, "form": form,
                 "form_errors": errors.get("__all__", []),
                 "can_write": can_write, "verdicts": queries.VERDICTS, "states": Commitment.State.choices,
@@ -362,7 +360,7 @@ def commitments(request: NyataRequest) -> HttpResponse:
     return render(request, "dashboard/commitments.html", ctx, status=status)
 
 
-@policy(WRITERS, WRITERS)
+@policy(COMMITMENT_WRITERS, COMMITMENT_WRITERS)
 def commitment_state(request: NyataRequest, pk: int) -> HttpResponse:
     c = get_for_user(request, Commitment, "agency", pk=pk)
     if request.method != "POST":

@@ -17,18 +17,8 @@ from typing import Any
 from django.db import transaction
 
 from nyata.core import actions
-from nyata.core.models import (
-    Agency,
-    Assignment,
-    FiscalYear,
-    Location,
-    Membership,
-    Official,
-    Pemda,
-    Position,
-    Role,
-    User,
-)
+from nyata.core.models import Agency, Assignment, FiscalYear, Location, Membership, Official, Pemda, Position, User
+from nyata.core.roles import Role
 from nyata.core.tenancy import tenant_scope, unscoped
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -14,12 +14,8 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from nyata.core.access import PEMDA_WIDE_ROLES
-from nyata.core.models import Role
+from nyata.core.roles import PEMDA_WIDE_ROLES
 from nyata.planning.models import Indicator
-
-WRITERS = frozenset({Role.PLANNER, Role.PERF_ADMIN})
-QUALITY_READERS = WRITERS | {Role.INSPECTOR, Role.LEADER}
 
 
 def own_agencies(request: HttpRequest) -> set[int] | None:

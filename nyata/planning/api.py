@@ -14,10 +14,11 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from nyata.api.access import api_policy
-from nyata.core.access import ALL_ROLES, PEMDA_WIDE_ROLES, get_for_user
+from nyata.core.access import get_for_user
+from nyata.core.roles import PEMDA_MEMBERS, PEMDA_WIDE_ROLES, PLAN_WRITERS
 from nyata.core.xlsx import ImportErrors
 from nyata.planning import actions, excel
-from nyata.planning.access import WRITERS, indicator_reach, own_agencies
+from nyata.planning.access import indicator_reach, own_agencies
 from nyata.planning.models import AgencyObjective, Indicator, Objective, PlanPeriod
 from nyata.planning.tree import Node, build_tree
 
@@ -146,7 +147,7 @@ def _indicator(i: Indicator) -> dict[str, Any]:
 
 
 @router.get("/periods", response=list[PeriodOut])
-@api_policy(ALL_ROLES, agency_limited=False)
+@api_policy(PEMDA_MEMBERS, agency_limited=False)
 def period_list(request: HttpRequest) -> list[PlanPeriod]:
     return list(PlanPeriod.objects.all())
 
@@ -162,7 +163,7 @@ def period_tree(request: HttpRequest, period_id: int) -> dict[str, Any]:
 
 
 @router.get("/periods/{period_id}/objectives", response=list[ObjectiveOut])
-@api_policy(ALL_ROLES, agency_limited=False)
+@api_policy(PEMDA_MEMBERS, agency_limited=False)
 def objective_list(request: HttpRequest, period_id: int) -> list[dict[str, Any]]:
     period = get_for_user(request, PlanPeriod, None, pk=period_id)
     return [{"id": o.pk, "period_id": o.period_id, "code": o.code, "name": o.name,
@@ -171,7 +172,7 @@ def objective_list(request: HttpRequest, period_id: int) -> list[dict[str, Any]]
 
 
 @router.get("/periods/{period_id}/agency-objectives", response=list[AgencyObjectiveOut])
-@api_policy(ALL_ROLES, agency_limited=False)
+@api_policy(PEMDA_MEMBERS, agency_limited=False)
 def agency_objective_list(request: HttpRequest, period_id: int) -> list[dict[str, Any]]:
     period = get_for_user(request, PlanPeriod, None, pk=period_id)
     qs = AgencyObjective.objects.filter(period=period).select_related(
@@ -187,7 +188,7 @@ def agency_objective_list(request: HttpRequest, period_id: int) -> list[dict[str
 
 
 @router.get("/periods/{period_id}/indicators", response=list[IndicatorOut])
-@api_policy(ALL_ROLES, agency_limited=False)
+@api_policy(PEMDA_MEMBERS, agency_limited=False)
 def indicator_list(request: HttpRequest, period_id: int) -> list[dict[str, Any]]:
     period = get_for_user(request, PlanPeriod, None, pk=period_id)
     qs = indicator_reach(request, Indicator.objects.filter(period=period).select_related(
@@ -196,7 +197,7 @@ def indicator_list(request: HttpRequest, period_id: int) -> list[dict[str, Any]]
 
 
 @router.get("/indicators/{indicator_id}", response=IndicatorDetailOut)
-@api_policy(ALL_ROLES)
+@api_policy(PEMDA_MEMBERS)
 def indicator_detail(request: HttpRequest, indicator_id: int) -> dict[str, Any]:
     qs = indicator_reach(request, Indicator.objects.select_related(
         "goal", "objective", "agency_objective"))
@@ -209,7 +210,7 @@ def indicator_detail(request: HttpRequest, indicator_id: int) -> dict[str, Any]:
 
 
 @router.get("/indicators/{indicator_id}/targets", response=list[TargetOut])
-@api_policy(ALL_ROLES)
+@api_policy(PEMDA_MEMBERS)
 def indicator_targets(request: HttpRequest, indicator_id: int) -> list[dict[str, Any]]:
     qs = indicator_reach(request, Indicator.objects.all())
     i = get_for_user(request, qs, None, pk=indicator_id)
@@ -217,7 +218,7 @@ def indicator_targets(request: HttpRequest, indicator_id: int) -> list[dict[str,
 
 
 @router.post("/import", response={200: ImportOut})
-@api_policy(WRITERS, WRITERS)
+@api_policy(PLAN_WRITERS, PLAN_WRITERS)
 def plan_import(request: HttpRequest) -> dict[str, Any]:
     """Import a plan workbook (multipart field `file`): all or nothing, like the page."""
     upload = request.FILES.get("file")

@@ -17,11 +17,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from nyata.core.access import ALL_ROLES, PEMDA_WIDE_ROLES, get_for_user, has_role, policy
+from nyata.core.access import get_for_user, has_role, policy
 from nyata.core.models import Agency
+from nyata.core.roles import PEMDA_MEMBERS, PEMDA_WIDE_ROLES, PLAN_QUALITY_READERS, PLAN_WRITERS
 from nyata.core.xlsx import XLSX_CONTENT_TYPE, ImportErrors, build_workbook
 from nyata.planning import actions, excel, forms, quality
-from nyata.planning.access import QUALITY_READERS, WRITERS, indicator_reach
+from nyata.planning.access import indicator_reach
 from nyata.planning.models import (
     AgencyObjective,
     BudgetCeiling,
@@ -75,22 +76,22 @@ def _model_save(request: HttpRequest) -> Any:
 # --- periods and the province plan ----------------------------------------------------------
 
 
-@policy(ALL_ROLES, agency_limited=False)
+@policy(PEMDA_MEMBERS, agency_limited=False)
 def plan_home(request: HttpRequest) -> HttpResponse:
     periods = PlanPeriod.objects.select_related("supersedes").annotate(
         n_objectives=models.Count("objectives", distinct=True))
     return render(request, "planning/home.html", {"periods": periods,
-                                                  "can_write": has_role(request, *WRITERS)})
+                                                  "can_write": has_role(request, *PLAN_WRITERS)})
 
 
-@policy(WRITERS, WRITERS)
+@policy(PLAN_WRITERS, PLAN_WRITERS)
 def plan_period_create(request: HttpRequest) -> HttpResponse:
     form = forms.PeriodForm(request.POST or None, pemda=request.pemda)  # type: ignore[attr-defined]
     return _save_form(request, form, _model_save(request), title=_("Rencana baru"),
                       back=reverse("plan_home"))
 
 
-@policy(ALL_ROLES, agency_limited=False)
+@policy(PEMDA_MEMBERS, agency_limited=False)
 def plan_period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     period = get_for_user(request, PlanPeriod, None, pk=pk)
     goals = Goal.objects.filter(period=period).select_related("mission")
@@ -112,14 +113,14 @@ def plan_period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "planning/period_detail.html", {
         "period": period, "missions": Mission.objects.filter(period=period),
         "goals": [(g, by_owner[f"g{g.pk}"], objs_by_goal[g.pk]) for g in goals],
-        "agencies": agencies, "can_write": has_role(request, *WRITERS),
+        "agencies": agencies, "can_write": has_role(request, *PLAN_WRITERS),
         "revisions": PlanPeriod.objects.filter(start_year=period.start_year,
                                                end_year=period.end_year).order_by("revision"),
         "revise_form": forms.RevisionForm(),
     })
 
 
-@policy(WRITERS, WRITERS)
+@policy(PLAN_WRITERS, PLAN_WRITERS)
 def plan_period_edit(request: HttpRequest, pk: int) -> HttpResponse:
     period = get_for_user(request, PlanPeriod, None, pk=pk)
     form = forms.PeriodForm(request.POST or None, instance=period, pemda=request.pemda)  # type: ignore[attr-defined]
@@ -127,7 +128,7 @@ def plan_period_edit(request: HttpRequest, pk: int) -> HttpResponse:
                       back=reverse("plan_period_detail", args=[period.pk]))
 
 
-@policy(WRITERS, WRITERS)
+@policy(PLAN_WRITERS, PLAN_WRITERS)
 def plan_period_revise(request: HttpRequest, pk: int) -> HttpResponse:
     period = get_for_user(request, PlanPeriod, None, pk=pk)
     form = forms.RevisionForm(request.POST or None)
@@ -154,17 +155,17 @@ def _in_period_create(request: HttpRequest, pk: int, form_class: type[Any], titl
                       back=reverse("plan_period_detail", args=[period.pk]))
 
 
-@policy(WRITERS, WRITERS)
+@policy(PLAN_WRITERS, PLAN_WRITERS)
 def plan_mission_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _in_period_create(request, pk, forms.MissionForm, _("Misi baru"))
 
 
-@policy(WRITERS, WRITERS)
+@policy(PLAN_WRITERS, PLAN_WRITERS)
 def plan_goal_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _in_period_create(request, pk, forms.GoalForm, _("Tujuan baru"))
 
 
-@policy(WRITERS, WRITERS)
+@policy(PLAN_WRITERS, PLAN_WRITERS)
 def plan_objective_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _in_period_create(request, pk, forms.ObjectiveForm, _("Sasaran strategis baru"))
 
@@ -175,13 +176,13 @@ def _save_agency_objective(request: HttpRequest) -> Any:
         serves=form.cleaned_data["serves_objectives"])
 
 
-@policy(WRITERS, WRITERS)
+@policy(PLAN_WRITERS, PLAN_WRITERS)
 def plan_agency_objective_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _in_period_create(request, pk, forms.AgencyObjectiveForm, _("Sasaran perangkat daerah "
                              "baru"), _save_agency_objective(request))
 
 
-@policy(WRITERS, WRITERS)
+@policy(PLAN_WRITERS, PLAN_WRITERS)
 def plan_agency_objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     obj = get_for_user(request, AgencyObjective.objects.select_related("period"), pk=pk)
     form = forms.AgencyObjectiveForm(request.POST or None, instance=obj, pemda=request.pemda,  # type: ignore[attr-defined]
@@ -191,27 +192,27 @@ def plan_agency_objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
                       back=reverse("plan_agency", args=[obj.agency_id]))
 
 
-@policy(WRITERS, WRITERS)
+@policy(PLAN_WRITERS, PLAN_WRITERS)
 def plan_indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _in_period_create(request, pk, forms.IndicatorForm, _("Indikator baru"))
 
 
-@policy(WRITERS, WRITERS)
+@policy(PLAN_WRITERS, PLAN_WRITERS)
 def plan_program_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _in_period_create(request, pk, forms.ProgramForm, _("Program baru"))
 
 
-@policy(WRITERS, WRITERS)
+@policy(PLAN_WRITERS, PLAN_WRITERS)
 def plan_activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _in_period_create(request, pk, forms.ActivityForm, _("Kegiatan baru"))
 
 
-@policy(WRITERS, WRITERS)
+@policy(PLAN_WRITERS, PLAN_WRITERS)
 def plan_sub_activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     return _in_period_create(request, pk, forms.SubActivityForm, _("Sub kegiatan baru"))
 
 
-@policy(WRITERS, WRITERS)
+@policy(PLAN_WRITERS, PLAN_WRITERS)
 def plan_ceiling_set(request: HttpRequest, pk: int) -> HttpResponse:
     def save(form: Form) -> None:
         d = form.cleaned_data
@@ -223,7 +224,7 @@ def plan_ceiling_set(request: HttpRequest, pk: int) -> HttpResponse:
 # --- indicators and targets ----------------------------------------------------------------
 
 
-@policy(ALL_ROLES, WRITERS)
+@policy(PEMDA_MEMBERS, PLAN_WRITERS)
 def plan_indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An indicator with its targets; writers set yearly and quarterly targets and actuals."""
     qs = indicator_reach(request, Indicator.objects.select_related(
@@ -262,11 +263,11 @@ def plan_indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "versions": TargetVersion.objects.filter(indicator=indicator).select_related(
             "changed_by").order_by("-changed_at", "-pk")[:50],
         "target_form": target_form, "quarter_form": quarter_form, "actual_form": actual_form,
-        "can_write": has_role(request, *WRITERS),
+        "can_write": has_role(request, *PLAN_WRITERS),
     })
 
 
-@policy(WRITERS, WRITERS)
+@policy(PLAN_WRITERS, PLAN_WRITERS)
 def plan_indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = get_for_user(request, Indicator.objects.select_related("period"), pk=pk)
     form = forms.IndicatorForm(request.POST or None, instance=indicator, pemda=request.pemda,  # type: ignore[attr-defined]
@@ -278,12 +279,12 @@ def plan_indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- agency Renstra, tree, quality --------------------------------------------------------------
 
 
-@policy(ALL_ROLES)
+@policy(PEMDA_MEMBERS)
 def plan_agency(request: HttpRequest, agency_pk: int) -> HttpResponse:
     agency = get_for_user(request, Agency, "pk", pk=agency_pk)
     period = _current(request)
     ctx: dict[str, Any] = {"agency": agency, "period": period,
-                           "can_write": has_role(request, *WRITERS)}
+                           "can_write": has_role(request, *PLAN_WRITERS)}
     if period is not None:
         aobjs = list(AgencyObjective.objects.filter(period=period, agency=agency)
                      .prefetch_related("serves").select_related("parent"))
@@ -307,7 +308,7 @@ def plan_agency(request: HttpRequest, agency_pk: int) -> HttpResponse:
             "programs": [(p, [ceilings[("program", p.pk)].get(y) for y in period.years])
                          for p in programs],
         })
-        if has_role(request, *QUALITY_READERS):
+        if has_role(request, *PLAN_QUALITY_READERS):
             inds, objs = quality.facts_for_period(period, {agency.pk})
             ctx["findings"] = quality.check(inds, objs, period.years)
     return render(request, "planning/agency.html", ctx)
@@ -327,12 +328,12 @@ def plan_tree(request: HttpRequest) -> HttpResponse:
     return _tree_page(request, None)
 
 
-@policy(ALL_ROLES)
+@policy(PEMDA_MEMBERS)
 def plan_tree_agency(request: HttpRequest, agency_pk: int) -> HttpResponse:
     return _tree_page(request, get_for_user(request, Agency, "pk", pk=agency_pk))
 
 
-@policy(QUALITY_READERS)
+@policy(PLAN_QUALITY_READERS)
 def plan_quality(request: HttpRequest) -> HttpResponse:
     period = _current(request)
     groups: dict[str, list[quality.Finding]] = defaultdict(list)
@@ -347,7 +348,7 @@ def plan_quality(request: HttpRequest) -> HttpResponse:
         "total": sum(len(v) for v in groups.values())})
 
 
-@policy(QUALITY_READERS)
+@policy(PLAN_QUALITY_READERS)
 def plan_quality_export(request: HttpRequest) -> HttpResponse:
     period = _current(request)
     findings: list[quality.Finding] = []
@@ -364,7 +365,7 @@ def plan_quality_export(request: HttpRequest) -> HttpResponse:
 # --- Excel ---------------------------------------------------------------------------------------
 
 
-@policy(WRITERS, WRITERS)
+@policy(PLAN_WRITERS, PLAN_WRITERS)
 def plan_import(request: HttpRequest) -> HttpResponse:
     form = forms.UploadForm(request.POST or None, request.FILES or None)
     errors: list[Any] = []
@@ -392,7 +393,7 @@ def plan_template(request: HttpRequest) -> HttpResponse:
     return _xlsx(excel.build_workbook(rows), name)
 
 
-@policy(ALL_ROLES)
+@policy(PEMDA_MEMBERS)
 def plan_agency_template(request: HttpRequest, agency_pk: int) -> HttpResponse:
     """An agency's Renstra workbook (the province plan included for reference)."""
     agency = get_for_user(request, Agency, "pk", pk=agency_pk)

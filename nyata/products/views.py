@@ -11,8 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from nyata.core.access import ALL_ROLES, get_for_user, has_role, policy, reach
-from nyata.core.models import Agency, Role
+from nyata.core.access import get_for_user, has_role, policy, reach
+from nyata.core.models import Agency
+from nyata.core.roles import PEMDA_MEMBERS, PRODUCT_PUBLISHERS, PRODUCT_WRITERS, SURVEY_MODERATORS
 from nyata.products import actions, ikm
 from nyata.products.forms import EvidenceForm, IidForm, InnovationForm, ModerationForm, SurveyForm
 from nyata.products.models import Evidence, Innovation, Survey, SurveyResponse
@@ -24,16 +25,12 @@ from nyata.products.results import (
     with_totals,
 )
 
-WRITERS = frozenset({Role.PERF_ADMIN, Role.AGENCY_HEAD, Role.AGENCY_OPERATOR})
-PUBLISHERS = frozenset({Role.PERF_ADMIN, Role.AGENCY_HEAD})
-MODERATORS = frozenset({Role.PERF_ADMIN, Role.AGENCY_HEAD})
-
 
 def _year(request: HttpRequest) -> int:
     return parse_year(request.GET.get("tahun"), default_year())
 
 
-@policy(ALL_ROLES)
+@policy(PEMDA_MEMBERS)
 def product_list(request: HttpRequest) -> HttpResponse:
     """Every agency's flagship product of the year, its stage and reach; agencies without one flagged."""
     year = _year(request)
@@ -44,16 +41,16 @@ def product_list(request: HttpRequest) -> HttpResponse:
             for a in agencies]
     missing = [a for a, f, _r in rows if f is None]
     return render(request, "products/product_list.html", {
-        "year": year, "rows": rows, "missing": missing, "can_write": has_role(request, *WRITERS)})
+        "year": year, "rows": rows, "missing": missing, "can_write": has_role(request, *PRODUCT_WRITERS)})
 
 
-@policy(ALL_ROLES)
+@policy(PEMDA_MEMBERS)
 def product_innovation_list(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     innovations = reach(request, Innovation.objects.filter(year=year)).select_related("agency").annotate(
         n_evidence=Count("evidence", distinct=True))
     return render(request, "products/innovation_list.html", {
-        "year": year, "innovations": innovations, "can_write": has_role(request, *WRITERS)})
+        "year": year, "innovations": innovations, "can_write": has_role(request, *PRODUCT_WRITERS)})
 
 
 def _agency_choices(request: HttpRequest) -> Any:
@@ -63,7 +60,7 @@ def _agency_choices(request: HttpRequest) -> Any:
 def _edit(request: HttpRequest, innovation: Innovation | None) -> HttpResponse:
     initial = {"year": default_year()} if innovation is None else None
     form = InnovationForm(request.POST or None, instance=innovation, pemda=request.pemda,  # type: ignore[attr-defined]
-                          agencies=_agency_choices(request), can_publish=has_role(request, *PUBLISHERS),
+                          agencies=_agency_choices(request), can_publish=has_role(request, *PRODUCT_PUBLISHERS),
                           initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -81,17 +78,17 @@ def _edit(request: HttpRequest, innovation: Innovation | None) -> HttpResponse:
                   status=400 if request.method == "POST" else 200)
 
 
-@policy(ALL_ROLES, WRITERS)
+@policy(PEMDA_MEMBERS, PRODUCT_WRITERS)
 def product_create(request: HttpRequest) -> HttpResponse:
     return _edit(request, None)
 
 
-@policy(ALL_ROLES, WRITERS)
+@policy(PEMDA_MEMBERS, PRODUCT_WRITERS)
 def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit(request, get_for_user(request, Innovation, pk=pk))
 
 
-@policy(ALL_ROLES)
+@policy(PEMDA_MEMBERS)
 def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     innovation = get_for_user(request, Innovation.objects.select_related("agency", "location"), pk=pk)
     levels = {a.criterion: a.level for a in innovation.iid_answers.all()}
@@ -101,11 +98,11 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "iid_score": ikm.iid_self_score(levels, innovation.year),
         "iid_predicate": ikm.iid_predicate(ikm.iid_self_score(levels, innovation.year), innovation.year),
         "results": survey_results(with_totals(innovation.surveys.all())),
-        "can_write": has_role(request, *WRITERS),
+        "can_write": has_role(request, *PRODUCT_WRITERS),
     })
 
 
-@policy(ALL_ROLES, WRITERS)
+@policy(PEMDA_MEMBERS, PRODUCT_WRITERS)
 def product_iid(request: HttpRequest, pk: int) -> HttpResponse:
     """IID self-assessment per criterion, with evidence uploads per criterion."""
     innovation = get_for_user(request, Innovation.objects.select_related("agency"), pk=pk)
@@ -132,7 +129,7 @@ def product_iid(request: HttpRequest, pk: int) -> HttpResponse:
     }, status=400 if request.method == "POST" else 200)
 
 
-@policy(ALL_ROLES, WRITERS)
+@policy(PEMDA_MEMBERS, PRODUCT_WRITERS)
 def product_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     innovation = get_for_user(request, Innovation.objects.select_related("agency"), pk=pk)
     form = EvidenceForm(request.POST or None, request.FILES or None, year=innovation.year)
@@ -150,7 +147,7 @@ def product_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
                   status=400 if request.method == "POST" else 200)
 
 
-@policy(ALL_ROLES)
+@policy(PEMDA_MEMBERS)
 def product_evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     ev = get_for_user(request, Evidence, "innovation__agency", pk=pk)
     try:
@@ -165,7 +162,7 @@ def product_evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@policy(ALL_ROLES, WRITERS)
+@policy(PEMDA_MEMBERS, PRODUCT_WRITERS)
 def product_survey(request: HttpRequest, pk: int) -> HttpResponse:
     """Survey results of a product, and the survey settings (year, population, weighting)."""
     innovation = get_for_user(request, Innovation.objects.select_related("agency"), pk=pk)
@@ -189,7 +186,7 @@ def product_survey(request: HttpRequest, pk: int) -> HttpResponse:
     }, status=400 if request.method == "POST" else 200)
 
 
-@policy(MODERATORS, MODERATORS)
+@policy(SURVEY_MODERATORS, SURVEY_MODERATORS)
 def product_moderation(request: HttpRequest) -> HttpResponse:
     """Comments waiting for moderation, for the perf admin or the owning agency's head."""
     pending = reach(request, SurveyResponse.objects.filter(comment_status=SurveyResponse.CommentStatus.PENDING),
@@ -197,7 +194,7 @@ def product_moderation(request: HttpRequest) -> HttpResponse:
     return render(request, "products/moderation.html", {"pending": pending[:200]})
 
 
-@policy(MODERATORS, MODERATORS)
+@policy(SURVEY_MODERATORS, SURVEY_MODERATORS)
 def product_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     response = get_for_user(request, SurveyResponse, "survey__innovation__agency", pk=pk)
     if request.method != "POST":

@@ -14,10 +14,10 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from nyata.api.access import api_policy
-from nyata.core.access import ALL_ROLES
+from nyata.core.roles import PEMDA_MEMBERS, PROJECT_ANALYSTS
 from nyata.projects import queries
 from nyata.projects.models import Project
-from nyata.projects.views import ANALYSTS, as_of, get_project, projects_for
+from nyata.projects.views import as_of, get_project, projects_for
 
 router = Router(tags=["projects"])
 
@@ -140,7 +140,7 @@ def _project(state: queries.ProjectState) -> dict[str, Any]:
 
 
 @router.get("", response=list[ProjectOut])
-@api_policy(ALL_ROLES)
+@api_policy(PEMDA_MEMBERS)
 def project_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_project(s) for s in queries.project_states(projects_for(request))]
 
@@ -154,14 +154,14 @@ def _dependency(d: Any, da: queries.DependencyAnalysis) -> dict[str, Any]:
 
 
 @router.get("/dependencies", response=list[DependencyOut])
-@api_policy(ANALYSTS, agency_limited=False)
+@api_policy(PROJECT_ANALYSTS, agency_limited=False)
 def dependency_list(request: HttpRequest) -> list[dict[str, Any]]:
     da = queries.dependency_analysis(as_of(request))
     return [_dependency(d, da) for d in da.dependencies]
 
 
 @router.get("/at-risk", response=list[AtRiskOut])
-@api_policy(ANALYSTS, agency_limited=False)
+@api_policy(PROJECT_ANALYSTS, agency_limited=False)
 def at_risk(request: HttpRequest) -> list[dict[str, Any]]:
     da = queries.dependency_analysis(as_of(request))
     return [{"milestone_id": r.item.pk, "milestone": r.item.name, "project_id": r.item.project_id,
@@ -174,7 +174,7 @@ def at_risk(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/agency-harm", response=list[HarmOut])
-@api_policy(ANALYSTS, agency_limited=False)
+@api_policy(PROJECT_ANALYSTS, agency_limited=False)
 def agency_harm(request: HttpRequest) -> list[dict[str, Any]]:
     da = queries.dependency_analysis(as_of(request))
     return [{"agency": _agency(r.agency), "harm": r.harm, "late_items": r.late_items,
@@ -182,7 +182,7 @@ def agency_harm(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/{project_id}", response={200: ProjectDetailOut, 404: ErrorOut})
-@api_policy(ALL_ROLES)
+@api_policy(PEMDA_MEMBERS)
 def project_detail(request: HttpRequest, project_id: int) -> dict[str, Any]:
     project: Project = get_project(request, project_id)
     state = queries.project_states([project])[0]
@@ -203,7 +203,7 @@ def project_detail(request: HttpRequest, project_id: int) -> dict[str, Any]:
 
 
 @router.get("/{project_id}/progress", response={200: list[ProgressOut], 404: ErrorOut})
-@api_policy(ALL_ROLES)
+@api_policy(PEMDA_MEMBERS)
 def project_progress(request: HttpRequest, project_id: int) -> list[dict[str, Any]]:
     project = get_project(request, project_id)
     state = queries.project_states([project])[0]
@@ -217,7 +217,7 @@ def project_progress(request: HttpRequest, project_id: int) -> list[dict[str, An
 
 
 @router.get("/{project_id}/dependencies", response={200: list[DependencyOut], 404: ErrorOut})
-@api_policy(ALL_ROLES)
+@api_policy(PEMDA_MEMBERS)
 def project_dependencies(request: HttpRequest, project_id: int) -> list[dict[str, Any]]:
     project = get_project(request, project_id)
     da = queries.dependency_analysis(as_of(request))

@@ -32,14 +32,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nyata.core.access import (
-    ALL_ROLES,
-    PEMDA_WIDE_ROLES,
-    get_for_user,
-    limited_agency_ids,
-    policy,
+from nyata.core.access import get_for_user, limited_agency_ids, policy
+from nyata.core.roles import (
+    AGENCY_ROLES,
+    PEMDA_MEMBERS,
+    PROJECT_ANALYSTS,
+    PROJECT_EDITORS,
+    PROJECT_MEETING_WRITERS,
+    PROJECT_PROGRESS_WRITERS,
 )
-from nyata.core.models import AGENCY_ROLES, Role
 from nyata.projects import actions, queries
 from nyata.projects.forms import (
     DependencyForm,
@@ -53,11 +54,6 @@ from nyata.projects.forms import (
     apply_errors,
 )
 from nyata.projects.models import Dependency, Milestone, Partnership, Project
-
-EDITORS = frozenset({Role.PERF_ADMIN, Role.PLANNER})
-PROGRESS_WRITERS = EDITORS | AGENCY_ROLES
-MEETING_WRITERS = EDITORS | {Role.AGENCY_HEAD}
-ANALYSTS = PEMDA_WIDE_ROLES
 
 
 def projects_for(request: HttpRequest) -> QuerySet[Project]:
@@ -96,16 +92,16 @@ def as_of(request: HttpRequest) -> dt.date:
 # --- projects ---------------------------------------------------------------------------------
 
 
-@policy(ALL_ROLES)
+@policy(PEMDA_MEMBERS)
 def project_list(request: HttpRequest) -> HttpResponse:
     projects = list(projects_for(request).prefetch_related("supporting_agencies"))
     states = queries.project_states(projects)
     return render(request, "projects/project_list.html", {
-        "states": states, "can_edit": bool(request.roles & EDITORS),  # type: ignore[attr-defined]
+        "states": states, "can_edit": bool(request.roles & PROJECT_EDITORS),  # type: ignore[attr-defined]
     })
 
 
-@policy(EDITORS, EDITORS)
+@policy(PROJECT_EDITORS, PROJECT_EDITORS)
 def project_create(request: HttpRequest) -> HttpResponse:
     form = ProjectForm(request.POST or None, pemda=request.pemda)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
@@ -121,7 +117,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, _("Proyek strategis baru"), reverse("project_list"))
 
 
-@policy(EDITORS, EDITORS)
+@policy(PROJECT_EDITORS, PROJECT_EDITORS)
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project(request, pk)
     form = ProjectForm(request.POST or None, instance=project, pemda=request.pemda)  # type: ignore[attr-defined]
@@ -137,7 +133,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, _("Ubah proyek"), reverse("project_detail", args=[pk]), project)
 
 
-@policy(ALL_ROLES)
+@policy(PEMDA_MEMBERS)
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project(request, pk)
     state = queries.project_states([project])[0]
@@ -169,17 +165,17 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "objectives": project.objectives.all(),
         "indicators": project.indicators.all(),
         "partnerships": project.partnerships.all(),
-        "can_edit": bool(roles & EDITORS),
+        "can_edit": bool(roles & PROJECT_EDITORS),
         "can_mark": {m.pk for m in milestones
-                     if roles & EDITORS or (roles & AGENCY_ROLES and agencies is not None
+                     if roles & PROJECT_EDITORS or (roles & AGENCY_ROLES and agencies is not None
                                             and m.agency_id in agencies)},
-        "can_progress": bool(roles & PROGRESS_WRITERS) and owner,
-        "can_meet": bool(roles & MEETING_WRITERS) and owner,
+        "can_progress": bool(roles & PROJECT_PROGRESS_WRITERS) and owner,
+        "can_meet": bool(roles & PROJECT_MEETING_WRITERS) and owner,
         "as_of": da.as_of,
     })
 
 
-@policy(EDITORS, EDITORS)
+@policy(PROJECT_EDITORS, PROJECT_EDITORS)
 def project_milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project(request, pk)
     form = MilestoneForm(request.POST or None, pemda=request.pemda,  # type: ignore[attr-defined]
@@ -196,7 +192,7 @@ def project_milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
                       reverse("project_detail", args=[pk]))
 
 
-@policy(EDITORS, EDITORS)
+@policy(PROJECT_EDITORS, PROJECT_EDITORS)
 def project_plan_finalise(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project(request, pk)  # first: another Pemda's project is 404 for any method
     if request.method != "POST":
@@ -210,7 +206,7 @@ def project_plan_finalise(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("project_detail", project.pk)
 
 
-@policy(PROGRESS_WRITERS, PROGRESS_WRITERS)
+@policy(PROJECT_PROGRESS_WRITERS, PROJECT_PROGRESS_WRITERS)
 def project_milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = get_for_user(request, Milestone.objects.select_related("project"), "agency", pk=pk)
     form = MilestoneDoneForm(request.POST or None, initial={"actual_date": as_of(request)})
@@ -243,25 +239,25 @@ def _project_record(request: HttpRequest, pk: int, form_class: type[Any], action
     return _form_page(request, form, title % {"p": project}, reverse("project_detail", args=[pk]))
 
 
-@policy(EDITORS, EDITORS)
+@policy(PROJECT_EDITORS, PROJECT_EDITORS)
 def project_funding_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _project_record(request, pk, FundingForm, actions.funding_add, owner_only=False,
                            done=_("Sumber dana ditambahkan."), title=_("Sumber dana: %(p)s"))
 
 
-@policy(PROGRESS_WRITERS, PROGRESS_WRITERS)
+@policy(PROJECT_PROGRESS_WRITERS, PROJECT_PROGRESS_WRITERS)
 def project_progress_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _project_record(request, pk, ProgressForm, actions.progress_record, owner_only=True,
                            done=_("Progres bulanan dicatat."), title=_("Progres bulanan: %(p)s"))
 
 
-@policy(MEETING_WRITERS, MEETING_WRITERS)
+@policy(PROJECT_MEETING_WRITERS, PROJECT_MEETING_WRITERS)
 def project_meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _project_record(request, pk, MeetingForm, actions.meeting_record, owner_only=True,
                            done=_("Rapat pembuktian (SCM) dicatat."), title=_("Rapat pembuktian (SCM): %(p)s"))
 
 
-@policy(EDITORS, EDITORS)
+@policy(PROJECT_EDITORS, PROJECT_EDITORS)
 def project_dependency_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project(request, pk)
     form = DependencyForm(request.POST or None, pemda=request.pemda, project=project)  # type: ignore[attr-defined]
@@ -282,19 +278,19 @@ def project_dependency_add(request: HttpRequest, pk: int) -> HttpResponse:
 # --- cross-agency analysis ----------------------------------------------------------------------
 
 
-@policy(ANALYSTS, agency_limited=False)
+@policy(PROJECT_ANALYSTS, agency_limited=False)
 def project_at_risk(request: HttpRequest) -> HttpResponse:
     da = queries.dependency_analysis(as_of(request))
     return render(request, "projects/at_risk.html", {"da": da})
 
 
-@policy(ANALYSTS, agency_limited=False)
+@policy(PROJECT_ANALYSTS, agency_limited=False)
 def project_harm(request: HttpRequest) -> HttpResponse:
     da = queries.dependency_analysis(as_of(request))
     return render(request, "projects/harm.html", {"da": da})
 
 
-@policy(ANALYSTS, agency_limited=False)
+@policy(PROJECT_ANALYSTS, agency_limited=False)
 def project_organs(request: HttpRequest) -> HttpResponse:
     da = queries.dependency_analysis(as_of(request))
     return render(request, "projects/organs.html", {"da": da, "graph": queries.organs(da)})
@@ -303,9 +299,9 @@ def project_organs(request: HttpRequest) -> HttpResponse:
 # --- partnerships -------------------------------------------------------------------------------
 
 
-@policy(ALL_ROLES, EDITORS, agency_limited=False)
+@policy(PEMDA_MEMBERS, PROJECT_EDITORS, agency_limited=False)
 def project_partnership_list(request: HttpRequest) -> HttpResponse:
-    can_edit = bool(request.roles & EDITORS)  # type: ignore[attr-defined]
+    can_edit = bool(request.roles & PROJECT_EDITORS)  # type: ignore[attr-defined]
     form = PartnershipForm(request.POST or None, pemda=request.pemda) if can_edit else None  # type: ignore[attr-defined]
     if request.method == "POST" and form is not None and form.is_valid():
         try:

@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from nyata.agreements.models import Agreement, AgreementIndicator
 from nyata.core import audit
 from nyata.core.auth import memberships_of
-from nyata.core.models import Agency, Quarter, Role, User
+from nyata.core.models import Agency, Quarter, User
+from nyata.core.roles import Role
 from nyata.reporting import fastpath, files, rules, scanning
 from nyata.reporting.models import (
     BudgetRealisation,

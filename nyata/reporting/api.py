@@ -20,9 +20,10 @@ from ninja.errors import HttpError
 from nyata.api.access import api_policy
 from nyata.core.access import NyataRequest, agency_for_user, get_for_user, reach
 from nyata.core.models import Quarter
+from nyata.core.roles import AGENCY_HEADS, AGENCY_OPERATORS, INSPECTORS, PEMDA_MEMBERS
 from nyata.reporting import actions
 from nyata.reporting.models import Realisation, SelfCritique
-from nyata.reporting.views import HEADS, INSPECTORS, OPERATORS, READERS, agency_quarter_for_user
+from nyata.reporting.views import agency_quarter_for_user
 
 router = Router(tags=["reporting"])
 
@@ -118,7 +119,7 @@ def _refused(e: ValidationError) -> HttpError:
 
 
 @router.get("/realisations", response=list[RealisationOut])
-@api_policy(READERS)
+@api_policy(PEMDA_MEMBERS)
 def realisation_list(request: NyataRequest, quarter: int | None = None, agency: int | None = None) -> list[Any]:
     qs = reach(request, Realisation.objects.select_related("agreement_indicator"), "agency")
     if quarter is not None:
@@ -129,7 +130,7 @@ def realisation_list(request: NyataRequest, quarter: int | None = None, agency: 
 
 
 @router.get("/realisations/{realisation_id}", response={200: RealisationOut, 404: ErrorOut})
-@api_policy(READERS)
+@api_policy(PEMDA_MEMBERS)
 def realisation_detail(request: NyataRequest, realisation_id: int) -> Any:
     r = get_for_user(request, Realisation.objects.select_related("agreement_indicator"), "agency", pk=realisation_id)
     return _out(r)
@@ -139,7 +140,7 @@ def realisation_detail(request: NyataRequest, realisation_id: int) -> Any:
     "/agencies/{agency_id}/quarters/{quarter_id}/realisations",
     response={200: RealisationOut, 404: ErrorOut, 422: ErrorOut},
 )
-@api_policy(READERS, OPERATORS)
+@api_policy(PEMDA_MEMBERS, AGENCY_OPERATORS)
 def realisation_save(request: NyataRequest, agency_id: int, quarter_id: int, payload: RealisationIn) -> Any:
     # The quarter goes in as an id: the action loads it with the row (the deadline-day path).
     agency = agency_for_user(request, agency_id)
@@ -159,7 +160,7 @@ def realisation_save(request: NyataRequest, agency_id: int, quarter_id: int, pay
 @router.post(
     "/agencies/{agency_id}/quarters/{quarter_id}/submit", response={200: SubmitOut, 404: ErrorOut, 422: ErrorOut}
 )
-@api_policy(READERS, HEADS)
+@api_policy(PEMDA_MEMBERS, AGENCY_HEADS)
 def quarter_submit(request: NyataRequest, agency_id: int, quarter_id: int) -> Any:
     agency, quarter = agency_quarter_for_user(request, agency_id, quarter_id)
     try:
@@ -170,7 +171,7 @@ def quarter_submit(request: NyataRequest, agency_id: int, quarter_id: int) -> An
 
 
 @router.post("/realisations/{realisation_id}/verify", response={200: RealisationOut, 404: ErrorOut, 422: ErrorOut})
-@api_policy(READERS, INSPECTORS)
+@api_policy(PEMDA_MEMBERS, INSPECTORS)
 def realisation_verify(request: NyataRequest, realisation_id: int, payload: VerifyIn) -> Any:
     r = get_for_user(request, Realisation.objects.select_related("agreement_indicator"), "agency", pk=realisation_id)
     try:
@@ -191,7 +192,7 @@ def _critique(sc: SelfCritique) -> dict[str, Any]:
 
 
 @router.get("/self-critiques", response=list[CritiqueOut])
-@api_policy(READERS)
+@api_policy(PEMDA_MEMBERS)
 def critique_list(request: NyataRequest, quarter: int | None = None) -> list[Any]:
     qs = reach(request, SelfCritique.objects.prefetch_related("products", "gaps", "causes", "actions"), "agency")
     if quarter is not None:
@@ -200,6 +201,6 @@ def critique_list(request: NyataRequest, quarter: int | None = None) -> list[Any
 
 
 @router.get("/self-critiques/{critique_id}", response={200: CritiqueOut, 404: ErrorOut})
-@api_policy(READERS)
+@api_policy(PEMDA_MEMBERS)
 def critique_detail(request: NyataRequest, critique_id: int) -> Any:
     return _critique(get_for_user(request, SelfCritique, "agency", pk=critique_id))

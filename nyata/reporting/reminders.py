@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from nyata.core.models import Agency, Membership, Pemda, Quarter, Role, User
+from nyata.core.models import Agency, Membership, Pemda, Quarter, User
+from nyata.core.roles import Role
 from nyata.core.tenancy import tenant_scope, unscoped
 from nyata.reporting.models import ReminderLog, Status
 from nyata.reporting.queries import entry_rows

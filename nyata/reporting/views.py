@@ -14,17 +14,9 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from nyata.core.access import (
-    ADMINS,
-    ALL_ROLES,
-    LEADERS,
-    PEMDA_WIDE_ROLES,
-    NyataRequest,
-    agency_for_user,
-    get_for_user,
-    policy,
-)
-from nyata.core.models import Agency, Quarter, Role
+from nyata.core.access import NyataRequest, agency_for_user, get_for_user, policy
+from nyata.core.models import Agency, Quarter
+from nyata.core.roles import ADMINS, AGENCY_HEADS, AGENCY_OPERATORS, INSPECTORS, OVERSEERS, PEMDA_MEMBERS
 from nyata.core.xlsx import XLSX_CONTENT_TYPE, ImportErrors
 from nyata.reporting import actions, excel, files, queries, rules
 from nyata.reporting.models import (
@@ -37,13 +29,6 @@ from nyata.reporting.models import (
     SelfCritique,
     Status,
 )
-
-OPERATORS = frozenset({Role.AGENCY_OPERATOR})
-HEADS = frozenset({Role.AGENCY_HEAD})
-INSPECTORS = frozenset({Role.INSPECTOR})
-AGENCY_SIDE = frozenset({Role.AGENCY_OPERATOR, Role.AGENCY_HEAD})
-READERS = PEMDA_WIDE_ROLES | AGENCY_SIDE
-OVERSEERS = LEADERS | ADMINS | INSPECTORS | {Role.PLANNER}
 
 
 def _is_htmx(request: NyataRequest) -> bool:
@@ -78,7 +63,7 @@ def _quarter_from_query(request: NyataRequest) -> Quarter | None:
 # --- inbox and board ----------------------------------------------------------------------------
 
 
-@policy(ALL_ROLES, agency_limited=False)
+@policy(PEMDA_MEMBERS, agency_limited=False)
 def inbox(request: NyataRequest) -> HttpResponse:
     today = timezone.localdate()
     items = queries.inbox(request.roles, request.agency_ids, today)
@@ -110,20 +95,20 @@ def _entry_context(request: NyataRequest, agency: Agency, quarter: Quarter) -> d
     statuses = [r.status if r else None for _ai, r in rows]
     return {
         "agency": agency, "quarter": quarter, "rows": rows, "programs": programs,
-        "can_edit": bool(request.roles & OPERATORS), "state": rules.quarter_state(statuses, len(rows)),
+        "can_edit": bool(request.roles & AGENCY_OPERATORS), "state": rules.quarter_state(statuses, len(rows)),
         "budget_open": all(b is None or b.status == Status.DRAFT for _p, b in programs),
         "critique": SelfCritique.objects.filter(agency=agency, quarter=quarter).first(),
-        "is_head": bool(request.roles & HEADS),
+        "is_head": bool(request.roles & AGENCY_HEADS),
     }
 
 
-@policy(READERS)
+@policy(PEMDA_MEMBERS)
 def entry(request: NyataRequest, agency_id: int, quarter_id: int) -> HttpResponse:
     agency, quarter = agency_quarter_for_user(request, agency_id, quarter_id)
     return render(request, "reporting/entry.html", _entry_context(request, agency, quarter))
 
 
-@policy(READERS, OPERATORS)
+@policy(PEMDA_MEMBERS, AGENCY_OPERATORS)
 def row_save(request: NyataRequest, agency_id: int, quarter_id: int, ai_id: int) -> HttpResponse:
     agency, quarter = agency_quarter_for_user(request, agency_id, quarter_id)
     if request.method != "POST":
@@ -149,7 +134,7 @@ def row_save(request: NyataRequest, agency_id: int, quarter_id: int, ai_id: int)
     return redirect(reverse("report_entry", args=[agency.pk, quarter.pk]) + f"#ai-{ai_id}")
 
 
-@policy(READERS, OPERATORS)
+@policy(PEMDA_MEMBERS, AGENCY_OPERATORS)
 def budget_save(request: NyataRequest, agency_id: int, quarter_id: int) -> HttpResponse:
     agency, quarter = agency_quarter_for_user(request, agency_id, quarter_id)
     if request.method != "POST":
@@ -165,7 +150,7 @@ def budget_save(request: NyataRequest, agency_id: int, quarter_id: int) -> HttpR
     return redirect(reverse("report_entry", args=[agency.pk, quarter.pk]) + "#anggaran")
 
 
-@policy(READERS, HEADS)
+@policy(PEMDA_MEMBERS, AGENCY_HEADS)
 def submit(request: NyataRequest, agency_id: int, quarter_id: int) -> HttpResponse:
     agency, quarter = agency_quarter_for_user(request, agency_id, quarter_id)
     errors: list[str] = []
@@ -185,7 +170,7 @@ def submit(request: NyataRequest, agency_id: int, quarter_id: int) -> HttpRespon
 # --- one realisation: the one-screen item page ------------------------------------------------------
 
 
-@policy(READERS, OPERATORS)
+@policy(PEMDA_MEMBERS, AGENCY_OPERATORS)
 def realisation(request: NyataRequest, pk: int) -> HttpResponse:
     r = _realisation(request, pk)
     errors: list[str] = []
@@ -208,7 +193,7 @@ def _realisation_page(request: NyataRequest, r: Realisation, status: int = 200, 
         "r": r, "ai": ai, "target": queries.quarter_target(ai, r.quarter.number),
         "evidence": list(r.evidence.all()), "verifications": list(r.verifications.select_related("inspector")),
         "versions": list(r.versions.select_related("actor").order_by("-number")[:20]),
-        "can_edit": bool(request.roles & OPERATORS) and r.is_editable,
+        "can_edit": bool(request.roles & AGENCY_OPERATORS) and r.is_editable,
         "can_verify": bool(request.roles & INSPECTORS) and r.status == Status.SUBMITTED,
         "can_reopen": bool(request.roles & ADMINS) and r.status == Status.ACCEPTED,
         "max_mb": files.max_bytes() // (1024 * 1024), "posted": request.POST, **extra,
@@ -216,7 +201,7 @@ def _realisation_page(request: NyataRequest, r: Realisation, status: int = 200, 
     return render(request, "reporting/realisation.html", ctx, status=status)
 
 
-@policy(READERS, OPERATORS)
+@policy(PEMDA_MEMBERS, AGENCY_OPERATORS)
 def evidence_add(request: NyataRequest, pk: int) -> HttpResponse:
     r = _realisation(request, pk)
     if request.method != "POST":
@@ -239,7 +224,7 @@ def evidence_add(request: NyataRequest, pk: int) -> HttpResponse:
     return redirect("report_realisation", r.pk)
 
 
-@policy(READERS)
+@policy(PEMDA_MEMBERS)
 def evidence_download(request: NyataRequest, pk: int) -> HttpResponse:
     """Only to users who reach the agency; always as an attachment, never rendered inline."""
     ev = get_for_user(request, Evidence, "agency", pk=pk)
@@ -255,7 +240,7 @@ def evidence_download(request: NyataRequest, pk: int) -> HttpResponse:
     return response
 
 
-@policy(READERS, INSPECTORS)
+@policy(PEMDA_MEMBERS, INSPECTORS)
 def verify(request: NyataRequest, pk: int) -> HttpResponse:
     r = _realisation(request, pk)
     if request.method != "POST":
@@ -286,7 +271,7 @@ def reopen(request: NyataRequest, pk: int) -> HttpResponse:
     return render(request, "reporting/reopen.html", {"r": r, "errors": errors}, status=400 if errors else 200)
 
 
-@policy(READERS)
+@policy(PEMDA_MEMBERS)
 def history(request: NyataRequest, pk: int) -> HttpResponse:
     r = _realisation(request, pk)
     return render(request, "reporting/history.html", {
@@ -377,7 +362,7 @@ def _slots(group: str, rows: list[Any]) -> list[Any]:
     return list(rows) + [None] * max(SLOTS[group] - len(rows), 1)
 
 
-@policy(READERS, HEADS)
+@policy(PEMDA_MEMBERS, AGENCY_HEADS)
 def self_critique(request: NyataRequest, agency_id: int, quarter_id: int) -> HttpResponse:
     agency, quarter = agency_quarter_for_user(request, agency_id, quarter_id)
     sc = SelfCritique.objects.filter(agency=agency, quarter=quarter).first()
@@ -408,7 +393,7 @@ def self_critique(request: NyataRequest, agency_id: int, quarter_id: int) -> Htt
         }
     else:
         summary, data = _prefill(agency, quarter)
-    editable = bool(request.roles & HEADS) and (sc is None or sc.state == SelfCritique.State.DRAFT)
+    editable = bool(request.roles & AGENCY_HEADS) and (sc is None or sc.state == SelfCritique.State.DRAFT)
     return render(request, "reporting/self_critique.html", {
         "agency": agency, "quarter": quarter, "sc": sc, "summary": summary, "editable": editable,
         "products": _slots("products", data["products"]), "gaps": _slots("gaps", data["gaps"]),
@@ -430,7 +415,7 @@ def unresolved_actions(request: NyataRequest) -> HttpResponse:
 # --- Excel -------------------------------------------------------------------------------------------
 
 
-@policy(READERS)
+@policy(PEMDA_MEMBERS)
 def xlsx_download(request: NyataRequest, agency_id: int, quarter_id: int) -> HttpResponse:
     agency, quarter = agency_quarter_for_user(request, agency_id, quarter_id)
     response = HttpResponse(excel.workbook(agency, quarter), content_type=XLSX_CONTENT_TYPE)
@@ -439,7 +424,7 @@ def xlsx_download(request: NyataRequest, agency_id: int, quarter_id: int) -> Htt
     return response
 
 
-@policy(OPERATORS, OPERATORS)
+@policy(AGENCY_OPERATORS, AGENCY_OPERATORS)
 def xlsx_upload(request: NyataRequest, agency_id: int, quarter_id: int) -> HttpResponse:
     agency, quarter = agency_quarter_for_user(request, agency_id, quarter_id)
     errors: list[Any] = []

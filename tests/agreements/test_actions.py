@@ -14,10 +14,11 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from nyata.agreements import actions, seal, services
+from nyata.agreements import actions, services
 from nyata.agreements.models import Agreement, Signature
 from nyata.core.models import AuditEvent
 from nyata.core.tenancy import tenant_scope
+from nyata.documents import seal
 from nyata.planning.models import IndicatorTarget
 from tests.agreements.conftest import KEYS, Plan
 

@@ -12,9 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from nyata.agreements import actions, documents, seal
+from nyata.agreements import actions, documents
 from nyata.agreements.models import Agreement, Ceremony
 from nyata.core.tenancy import tenant_scope
+from nyata.documents import seal
 from tests.agreements.conftest import Plan
 
 pytestmark = pytest.mark.django_db

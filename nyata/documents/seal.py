@@ -1,4 +1,7 @@
-"""The Pemda's electronic seal: PAdES signatures on signed agreements, and their validation.
+"""The Pemda's electronic seal: PAdES signatures on the documents it issues, and their validation.
+
+Shared by every document a Pemda seals (signed PK, LKjIP, evaluation reports, rating sheets);
+it knows nothing of what it seals.
 
 With `settings.SEAL_P12` set, that PKCS#12 is the seal. Without it (development and demo) a
 local CA and a seal certificate are created once under `DATA_DIR/seal/`; never use those in

@@ -1,0 +1,1 @@
+"""Document machinery shared by every domain app that issues documents (no domain imports)."""
