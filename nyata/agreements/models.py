@@ -174,6 +174,12 @@ class AgreementProgram(TenantModel):
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="programs")
     program = models.ForeignKey("planning.Program", on_delete=models.PROTECT, related_name="+")
+    # A PK below the agency head lists activities or sub-activities (domain.md §2.4): the row
+    # then names one of them (its `program` is the one it belongs to).
+    activity = models.ForeignKey("planning.Activity", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+")
+    sub_activity = models.ForeignKey("planning.SubActivity", on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="+")
     order = models.PositiveSmallIntegerField(default=0)
     code = models.CharField(_("kode"), max_length=40)
     name = models.CharField(_("program"), max_length=400)
@@ -184,7 +190,14 @@ class AgreementProgram(TenantModel):
         ordering = ["agreement_id", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["pemda", "agreement", "program"],
-                                    name="agreementprogram_unique"),
+                                    condition=Q(activity__isnull=True, sub_activity__isnull=True),
+                                    name="agreementprogram_unique_program"),
+            models.UniqueConstraint(fields=["pemda", "agreement", "activity"],
+                                    condition=Q(activity__isnull=False, sub_activity__isnull=True),
+                                    name="agreementprogram_unique_activity"),
+            models.UniqueConstraint(fields=["pemda", "agreement", "sub_activity"],
+                                    condition=Q(sub_activity__isnull=False),
+                                    name="agreementprogram_unique_sub_activity"),
         ]
 
     def __str__(self) -> str:

@@ -96,7 +96,8 @@ def plan_item_check(obj: models.Model) -> None:
         if parent_cycle(obj, obj.parent):
             raise ValidationError({"parent": _("Sasaran induk ini membuat siklus pada cascading.")})
     elif isinstance(obj, Indicator):
-        _same_period(obj, obj.goal, obj.objective, obj.agency_objective)
+        _same_period(obj, obj.goal, obj.objective, obj.agency_objective, obj.program, obj.serves)
+        indicator_serves_check(obj)
     elif isinstance(obj, Program):
         _same_period(obj, obj.agency_objective)
         if obj.agency_objective is not None and obj.agency_objective.agency_id != obj.agency_id:
@@ -105,9 +106,29 @@ def plan_item_check(obj: models.Model) -> None:
     if isinstance(obj, Program | Activity | SubActivity):
         program = (obj if isinstance(obj, Program) else obj.program if isinstance(obj, Activity)
                    else obj.activity.program)
+        if obj.unit is not None and obj.unit.agency_id != program.agency_id:
+            raise ValidationError({"unit": _("Unit %(u)s bukan unit %(a)s.")
+                                   % {"u": obj.unit, "a": program.agency}})
         if _budget_code_taken(program.agency_id, program.period_id, obj.code, obj):
             raise ValidationError({"code": _("Kode %(c)s sudah dipakai perangkat daerah ini.")
                                    % {"c": obj.code}})
+
+
+def indicator_serves_check(ind: Indicator) -> None:
+    """An indicator serves one of its own agency (or of the province), never itself or a cycle."""
+    target = ind.serves
+    if target is None:
+        return
+    if target.agency_id is not None and ind.owner_agency_id() not in (None, target.agency_id):
+        raise ValidationError({"serves": _("Indikator %(t)s milik perangkat daerah lain.") % {"t": target.code}})
+    seen = {ind.pk} if ind.pk else set()
+    node: Indicator | None = target
+    while node is not None:
+        if node.pk in seen or node is ind:
+            raise ValidationError({"serves": _("Indikator %(t)s membuat siklus pada pohon kinerja.")
+                                   % {"t": target.code}})
+        seen.add(node.pk)
+        node = node.serves
 
 
 @transaction.atomic

@@ -462,8 +462,11 @@ def export_plan(period: PlanPeriod, agency: Agency | None = None) -> Rows:
     """The plan as normalised rows per sheet (agency: narrow the agency sheets to it)."""
     aobjs = AgencyObjective.objects.filter(period=period).select_related("agency", "parent")
     programs = Program.objects.filter(period=period).select_related("agency", "agency_objective")
-    indicators = Indicator.objects.filter(period=period).select_related(
-        "goal", "objective", "agency_objective", "responsible_agency")
+    # Indicators of programs, activities and sub-activities (the cascade below the agency head)
+    # have no column in this workbook yet: it names owners by plan code only.
+    indicators = Indicator.objects.filter(
+        period=period, program__isnull=True, activity__isnull=True, sub_activity__isnull=True,
+    ).select_related("goal", "objective", "agency_objective", "responsible_agency")
     activities = Activity.objects.filter(program__period=period).select_related("program__agency")
     subs = SubActivity.objects.filter(activity__program__period=period).select_related(
         "activity__program__agency")

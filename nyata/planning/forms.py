@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from nyata.core.forms import TenantModelForm
 from nyata.core.xlsx import parse_decimal
 from nyata.planning.models import (
+    OWNER_KINDS,
     Activity,
     AgencyObjective,
     Goal,
@@ -110,7 +111,7 @@ class IndicatorForm(_InPeriod):
         model = Indicator
         fields = ["owner", "code", "name", "definition", "formula", "unit", "level", "polarity",
                   "aggregation", "decimals", "data_source", "responsible_agency",
-                  "baseline_year", "baseline_value", "is_key", "is_illustrative"]
+                  "baseline_year", "baseline_value", "serves", "rolls_up", "is_key", "is_illustrative"]
         widgets = {"definition": forms.Textarea(attrs={"rows": 2}),
                    "formula": forms.Textarea(attrs={"rows": 2})}
 
@@ -124,27 +125,47 @@ class IndicatorForm(_InPeriod):
         choices.append((_("Sasaran perangkat daerah"), [
             (f"agency_objective:{a.pk}", f"{a} — {a.agency}") for a in
             AgencyObjective.objects.filter(period=period).select_related("agency")]))
+        choices.append((_("Program"), [
+            (f"program:{p.pk}", f"{p} — {p.agency}") for p in
+            Program.objects.filter(period=period).select_related("agency")]))
+        choices.append((_("Kegiatan"), [
+            (f"activity:{a.pk}", f"{a} — {a.program.agency}") for a in
+            Activity.objects.filter(program__period=period).select_related("program__agency")]))
+        choices.append((_("Sub kegiatan"), [
+            (f"sub_activity:{x.pk}", f"{x} — {x.activity.program.agency}") for x in
+            SubActivity.objects.filter(activity__program__period=period)
+            .select_related("activity__program__agency")]))
         cast(forms.ChoiceField, self.fields["owner"]).choices = choices
+        serves = cast(forms.ModelChoiceField, self.fields["serves"])
+        serves.queryset = Indicator.objects.filter(period=period)
+        if self.instance.pk:
+            serves.queryset = serves.queryset.exclude(pk=self.instance.pk)
         i = self.instance
         if i.pk:
-            self.fields["owner"].initial = (
-                f"goal:{i.goal_id}" if i.goal_id else f"objective:{i.objective_id}"
-                if i.objective_id else f"agency_objective:{i.agency_objective_id}")
+            kind = next(k for k in OWNER_KINDS if getattr(i, f"{k}_id"))
+            self.fields["owner"].initial = f"{kind}:{getattr(i, f'{kind}_id')}"
             self.initial["baseline_value"] = i.baseline_value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         kind, _sep, pk = (data.get("owner") or "").partition(":")
-        model = {"goal": Goal, "objective": Objective, "agency_objective": AgencyObjective}.get(kind)
-        owner = model.objects.filter(period=self.instance.period, pk=pk).first() if model else None
+        period = self.instance.period
+        qs: Any = {"goal": Goal.objects.filter(period=period),
+                   "objective": Objective.objects.filter(period=period),
+                   "agency_objective": AgencyObjective.objects.filter(period=period),
+                   "program": Program.objects.filter(period=period),
+                   "activity": Activity.objects.filter(program__period=period),
+                   "sub_activity": SubActivity.objects.filter(activity__program__period=period)}.get(kind)
+        owner = qs.filter(pk=pk).first() if qs is not None and str(pk).isdigit() else None
         if owner is None:
-            self.add_error("owner", _("Pilih tujuan atau sasaran pemilik indikator."))
+            self.add_error("owner", _("Pilih tujuan, sasaran, program, kegiatan, atau sub kegiatan pemilik "
+                                      "indikator."))
             return data
-        self.instance.goal = owner if kind == "goal" else None
-        self.instance.objective = owner if kind == "objective" else None
-        self.instance.agency_objective = owner if kind == "agency_objective" else None
-        self.instance.agency_id = owner.agency_id if kind == "agency_objective" else None
+        for k in OWNER_KINDS:
+            setattr(self.instance, k, owner if k == kind else None)
+        self.instance.agency_id = self.instance.owner_agency_id()
         return data
+
 
 
 class TargetForm(forms.Form):
@@ -175,12 +196,27 @@ class ActualForm(forms.Form):
     source = forms.CharField(label=_("sumber"), required=False, max_length=500)
 
 
+def _unit_label(unit: Any) -> str:
+    return f"{unit.agency} — {unit}"
+
+
+def _label_units(form: forms.ModelForm[Any]) -> None:
+    """Units are named within their agency: show which agency (the action checks it matches)."""
+    field = cast(forms.ModelChoiceField, form.fields["unit"])
+    field.queryset = field.queryset.select_related("agency")  # type: ignore[union-attr]
+    field.label_from_instance = _unit_label  # type: ignore[method-assign,assignment]
+
+
 class ProgramForm(_InPeriod):
     period_fields = {"agency_objective": "period"}
 
+    def __init__(self, *args: Any, period: PlanPeriod, **kwargs: Any) -> None:
+        super().__init__(*args, period=period, **kwargs)
+        _label_units(self)
+
     class Meta:
         model = Program
-        fields = ["agency", "code", "name", "agency_objective", "is_illustrative"]
+        fields = ["agency", "code", "name", "agency_objective", "unit", "is_illustrative"]
 
 
 class ActivityForm(_InPeriod):
@@ -188,11 +224,12 @@ class ActivityForm(_InPeriod):
 
     class Meta:
         model = Activity
-        fields = ["program", "code", "name"]
+        fields = ["program", "code", "name", "unit"]
 
     def __init__(self, *args: Any, period: PlanPeriod, **kwargs: Any) -> None:
         super().__init__(*args, period=period, **kwargs)
         self.instance.__dict__.pop("period", None)  # activities have no period column
+        _label_units(self)
 
 
 class SubActivityForm(_InPeriod):
@@ -200,11 +237,12 @@ class SubActivityForm(_InPeriod):
 
     class Meta:
         model = SubActivity
-        fields = ["activity", "code", "name"]
+        fields = ["activity", "code", "name", "unit"]
 
     def __init__(self, *args: Any, period: PlanPeriod, **kwargs: Any) -> None:
         super().__init__(*args, period=period, **kwargs)
         self.instance.__dict__.pop("period", None)
+        _label_units(self)
 
 
 class CeilingForm(forms.Form):

@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from nyata.core.models import Agency, User
+from nyata.core.models import Agency, Unit, User
 from nyata.core.tenancy import TenantModel
 
 
@@ -231,6 +231,10 @@ class ObjectiveLink(TenantModel):
         return f"{self.agency_objective_id} → {self.objective_id}"
 
 
+# Where an indicator can hang, top down (the owner picker lists them in this order).
+OWNER_KINDS = ("goal", "objective", "agency_objective", "program", "activity", "sub_activity")
+
+
 class Indicator(TenantModel):
     """A performance indicator of a goal, a province objective (IKU) or an agency objective."""
 
@@ -243,8 +247,24 @@ class Indicator(TenantModel):
         AgencyObjective, on_delete=models.CASCADE, null=True, blank=True,
         related_name="indicators", verbose_name=_("sasaran perangkat daerah"),
     )
-    # The owning agency, copied from the agency objective (None for province indicators), so
-    # agency-limited reach is one plain filter.
+    # Indicators of the budget structure (program outcome, activity and sub-activity output):
+    # what the PKs below the agency head promise (the cascade, domain.md §2.2).
+    program = models.ForeignKey("Program", on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="indicators", verbose_name=_("program"))
+    activity = models.ForeignKey("Activity", on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="indicators", verbose_name=_("kegiatan"))
+    sub_activity = models.ForeignKey("SubActivity", on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="indicators", verbose_name=_("sub kegiatan"))
+    # The indicator one level up that this one contributes to (a program indicator serves an
+    # agency objective's indicator, an activity indicator a program indicator, ...).
+    serves = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="served_by", verbose_name=_("mendukung indikator"))
+    # When set, the realisation of this indicator is also computed from the verified
+    # realisations of the indicators that serve it, combined with this indicator's aggregation
+    # rule (`nyata.scoring.ytd`); the tree shows it beside the reported value.
+    rolls_up = models.BooleanField(_("realisasi dihitung dari indikator di bawahnya"), default=False)
+    # The owning agency, copied from the agency objective or budget item (None for province
+    # indicators), so agency-limited reach is one plain filter.
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="+", editable=False)
     code = models.CharField(_("kode"), max_length=40)
@@ -278,11 +298,20 @@ class Indicator(TenantModel):
             models.UniqueConstraint(fields=["pemda", "period", "code"], name="indicator_unique_code"),
             models.CheckConstraint(
                 condition=(
-                    Q(goal__isnull=False, objective__isnull=True, agency_objective__isnull=True)
-                    | Q(goal__isnull=True, objective__isnull=False, agency_objective__isnull=True)
-                    | Q(goal__isnull=True, objective__isnull=True, agency_objective__isnull=False)
+                    Q(goal__isnull=False, objective__isnull=True, agency_objective__isnull=True,
+                      program__isnull=True, activity__isnull=True, sub_activity__isnull=True)
+                    | Q(goal__isnull=True, objective__isnull=False, agency_objective__isnull=True,
+                        program__isnull=True, activity__isnull=True, sub_activity__isnull=True)
+                    | Q(goal__isnull=True, objective__isnull=True, agency_objective__isnull=False,
+                        program__isnull=True, activity__isnull=True, sub_activity__isnull=True)
+                    | Q(goal__isnull=True, objective__isnull=True, agency_objective__isnull=True,
+                        program__isnull=False, activity__isnull=True, sub_activity__isnull=True)
+                    | Q(goal__isnull=True, objective__isnull=True, agency_objective__isnull=True,
+                        program__isnull=True, activity__isnull=False, sub_activity__isnull=True)
+                    | Q(goal__isnull=True, objective__isnull=True, agency_objective__isnull=True,
+                        program__isnull=True, activity__isnull=True, sub_activity__isnull=False)
                 ),
-                name="indicator_exactly_one_owner",
+                name="indicator_exactly_one_owner_of_six",
             ),
             models.CheckConstraint(condition=Q(decimals__lte=6), name="indicator_decimals_max_6"),
         ]
@@ -291,19 +320,43 @@ class Indicator(TenantModel):
         return f"{self.code} {self.name}"
 
     @property
-    def owner(self) -> Goal | Objective | AgencyObjective | None:
-        return self.goal or self.objective or self.agency_objective
+    def owner(self) -> Goal | Objective | AgencyObjective | Program | Activity | SubActivity | None:
+        return (self.goal or self.objective or self.agency_objective or self.program or self.activity
+                or self.sub_activity)
+
+    @property
+    def budget_item(self) -> Program | Activity | SubActivity | None:
+        """The program, activity or sub-activity this indicator measures (None for plan levels)."""
+        return self.program or self.activity or self.sub_activity
+
+    def owner_agency_id(self) -> int | None:
+        if self.agency_objective_id:
+            return self.agency_objective.agency_id  # type: ignore[union-attr]
+        if self.program_id:
+            return self.program.agency_id  # type: ignore[union-attr]
+        if self.activity_id:
+            return self.activity.program.agency_id  # type: ignore[union-attr]
+        if self.sub_activity_id:
+            return self.sub_activity.activity.program.agency_id  # type: ignore[union-attr]
+        return None
 
     def clean(self) -> None:
-        owners = [x for x in (self.goal_id, self.objective_id, self.agency_objective_id) if x]
+        owners = [x for x in (self.goal_id, self.objective_id, self.agency_objective_id, self.program_id,
+                              self.activity_id, self.sub_activity_id) if x]
         if len(owners) != 1:
             raise ValidationError(_("Indikator harus melekat pada tepat satu tujuan, sasaran "
-                                    "strategis, atau sasaran perangkat daerah."))
+                                    "strategis, sasaran perangkat daerah, program, kegiatan, atau sub "
+                                    "kegiatan."))
         if self.baseline_year and self.period_id and self.baseline_year > self.period.end_year:
             raise ValidationError({"baseline_year": _("Tahun kondisi awal sesudah periode rencana.")})
+        if self.budget_item is not None and self.is_key:
+            raise ValidationError({"is_key": _("Indikator program, kegiatan, atau sub kegiatan bukan IKU; "
+                                               "IKU melekat pada sasaran.")})
+        if self.serves_id and self.pk and self.serves_id == self.pk:
+            raise ValidationError({"serves": _("Indikator tidak dapat mendukung dirinya sendiri.")})
 
     def save(self, *args: object, **kwargs: object) -> None:
-        self.agency_id = self.agency_objective.agency_id if self.agency_objective_id else None  # type: ignore[union-attr]
+        self.agency_id = self.owner_agency_id()
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
@@ -402,6 +455,9 @@ class Program(TenantModel):
     )
     code = models.CharField(_("kode"), max_length=40)
     name = models.CharField(_("nama program"), max_length=400)
+    # The unit (bidang) whose head carries this program's indicators in their PK.
+    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name=_("unit penanggung jawab"))
     is_illustrative = models.BooleanField(_("data ilustratif"), default=False)
 
     class Meta:
@@ -419,6 +475,9 @@ class Activity(TenantModel):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="activities")
     code = models.CharField(_("kode"), max_length=40)
     name = models.CharField(_("nama kegiatan"), max_length=400)
+    # The unit (seksi, sub bagian) whose head carries this activity's indicators.
+    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name=_("unit penanggung jawab"))
 
     class Meta:
         ordering = ["program_id", "code"]
@@ -435,6 +494,9 @@ class SubActivity(TenantModel):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="sub_activities")
     code = models.CharField(_("kode"), max_length=40)
     name = models.CharField(_("nama sub kegiatan"), max_length=400)
+    # Empty: the activity's unit carries it.
+    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name=_("unit penanggung jawab"))
 
     class Meta:
         ordering = ["activity_id", "code"]

@@ -25,6 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from nyata.planning.models import (
+    OWNER_KINDS,
     Activity,
     AgencyObjective,
     BudgetCeiling,
@@ -147,7 +148,7 @@ def build_tree(period: PlanPeriod, agency_id: int | None = None) -> Tree:
                 ceilings[(name, pk)] = c[3]
 
     weak: list[WeakSpot] = []
-    agency_code = {a.pk: a.agency.code for a in aobjs}
+    agency_codes = {a.agency_id: a.agency.code for a in aobjs} | {p.agency_id: p.agency.code for p in programs}
 
     # Indicators by owner
     ind_by: dict[tuple[str, int], list[IndicatorRow]] = defaultdict(list)
@@ -158,22 +159,23 @@ def build_tree(period: PlanPeriod, agency_id: int | None = None) -> Tree:
                        if not ok]
             flags.append(Weak.INDICATOR_INCOMPLETE)
             weak.append(WeakSpot(Weak.INDICATOR_INCOMPLETE, i.code, i.name,
-                                 agency_code.get(i.agency_objective_id or 0, ""),
+                                 agency_codes.get(i.agency_id or 0, ""),
                                  _("tanpa %(m)s") % {"m": _(" dan ").join(missing)}))
         row = IndicatorRow(i.code, i.name, i.get_unit_display() if i.unit else "", i.polarity,
                            targets.get(i.pk, []), i.is_illustrative, flags, i.pk)
-        key = (("goal", i.goal_id) if i.goal_id else ("objective", i.objective_id)
-               if i.objective_id else ("agency_objective", i.agency_objective_id))
-        ind_by[key].append(row)
+        kind = next(k for k in OWNER_KINDS if getattr(i, f"{k}_id"))
+        ind_by[(kind, getattr(i, f"{kind}_id"))].append(row)
 
     # Budget hierarchy
     sub_nodes: dict[int, list[Node]] = defaultdict(list)
     for s in subs:
         sub_nodes[s.activity_id].append(Node("sub_activity", s.code, s.name, s.pk,
+                                             indicators=ind_by[("sub_activity", s.pk)],
                                              ceiling=ceilings.get(("sub_activity", s.pk))))
     act_nodes: dict[int, list[Node]] = defaultdict(list)
     for a in activities:
         act_nodes[a.program_id].append(Node("activity", a.code, a.name, a.pk,
+                                            indicators=ind_by[("activity", a.pk)],
                                             children=sub_nodes[a.pk],
                                             ceiling=ceilings.get(("activity", a.pk))))
     prog_by_aobj: dict[int, list[Node]] = defaultdict(list)
@@ -181,6 +183,7 @@ def build_tree(period: PlanPeriod, agency_id: int | None = None) -> Tree:
     for p in programs:
         node = Node("program", p.code, p.name, p.pk, agency=p.agency.code,
                     is_illustrative=p.is_illustrative, children=act_nodes[p.pk],
+                    indicators=ind_by[("program", p.pk)],
                     ceiling=ceilings.get(("program", p.pk)))
         if p.agency_objective_id:
             prog_by_aobj[p.agency_objective_id].append(node)
