@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "nyata.projects",
     "nyata.products",
     "nyata.portal",
+    "nyata.demo",
 ]
 
 MIDDLEWARE = [

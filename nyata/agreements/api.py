@@ -17,6 +17,7 @@ from nyata.agreements import documents
 from nyata.agreements.models import Agreement
 from nyata.agreements.views import lookup_code, public_facts
 from nyata.api.access import api_policy
+from nyata.api.errors import ErrorOut
 from nyata.core.access import NyataRequest, Policy, get_for_user, reach
 from nyata.core.roles import PEMDA_MEMBERS
 from nyata.core.tenancy import unscoped
@@ -29,10 +30,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 def public(handler: F) -> F:
     handler.nyata_policy = PUBLIC  # type: ignore[attr-defined]
     return handler
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class IndicatorOut(Schema):

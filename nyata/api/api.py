@@ -5,7 +5,9 @@ from __future__ import annotations
 from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
 
+from nyata.api import errors
 from nyata.api.access import api_policy
+from nyata.api.errors import ErrorOut
 from nyata.core.access import NyataRequest, get_for_user, reach
 from nyata.core.models import Agency
 from nyata.core.roles import ALL_ROLES, PEMDA_MEMBERS
@@ -17,6 +19,7 @@ api = NinjaAPI(
     auth=django_auth,
     docs_url="/docs",
 )
+errors.install(api)
 
 
 def _mount_app_routers() -> None:
@@ -35,10 +38,6 @@ def _mount_app_routers() -> None:
     api.add_router("/projects", projects)
     api.add_router("/products", products)
     api.add_router("/portal", portal)
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class MeOut(Schema):

@@ -143,5 +143,16 @@ def agency_for_user(request: HttpRequest, agency_id: int) -> Agency:
     return get_for_user(request, Agency, "pk", pk=agency_id)
 
 
+def own_agencies(request: HttpRequest) -> set[int] | None:
+    """The agencies an agency-role user is confined to whatever the route (None: the whole Pemda).
+
+    For pages that show a Pemda-wide view to everyone but narrow its lists for agency roles.
+    """
+    roles: frozenset[str] = getattr(request, "roles", frozenset())
+    if roles & PEMDA_WIDE_ROLES:
+        return None
+    return set(getattr(request, "agency_ids", set()))
+
+
 def has_role(request: HttpRequest, *roles: str) -> bool:
     return bool(set(roles) & set(getattr(request, "roles", ())))

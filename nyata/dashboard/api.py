@@ -10,11 +10,11 @@ from __future__ import annotations
 from ninja import Router, Schema
 
 from nyata.api.access import api_policy
-from nyata.core.access import NyataRequest, get_for_user
+from nyata.api.errors import ErrorOut
+from nyata.core.access import NyataRequest, get_for_user, own_agencies
 from nyata.core.models import Agency
 from nyata.core.roles import PEMDA_MEMBERS
 from nyata.dashboard import queries
-from nyata.dashboard.views import _own_only
 from nyata.reporting.models import ScoreSnapshot
 
 router = Router(tags=["dashboard"])
@@ -66,10 +66,6 @@ class AgencyScoreOut(Schema):
     indicators: list[IndicatorResultOut]
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
 def _period(year: int | None, quarter: int | None) -> queries.Period:
     params = {"tahun": str(year or ""), "tw": str(quarter or "")}
     return queries.period_from(params)
@@ -93,7 +89,7 @@ def flags(request: NyataRequest, year: int | None = None, quarter: int | None = 
     """Red flags of the period (agency roles: their own agency only)."""
     period = _period(year, quarter)
     agencies = Agency.objects.filter(is_active=True)
-    own = _own_only(request)
+    own = own_agencies(request)
     rows = queries.ranking(period, agencies)
     found = queries.red_flags(rows, period, queries.indicator_names(rows))
     return [{"agency_id": f.agency.pk, "agency_code": f.agency.code, "kind": f.kind, "label": f.label,

@@ -13,6 +13,7 @@ import datetime as dt
 from nyata.core.models import Agency, Pemda
 from nyata.dashboard import actions
 from nyata.dashboard.models import Commitment
+from nyata.projects.models import Project
 
 MEETING = dt.date(2026, 7, 21)
 
@@ -41,12 +42,7 @@ def load(pemda: Pemda) -> None:
         indicator = Indicator.objects.filter(agency=agency).order_by("code").first() if with_indicator else None
         project = None
         if with_project:
-            try:
-                from nyata.projects.models import Project
-
-                project = Project.objects.filter(owner_agency=agency).order_by("code").first()
-            except ImportError:  # pragma: no cover
-                project = None
+            project = Project.objects.filter(owner_agency=agency).order_by("code").first()
         actions.commitment_create(actor=None, pemda=pemda, year=2026, quarter=2, meeting_date=MEETING,
                                   agency=agency, what=f"{what} (ilustratif)", owner=owner, due=due,
                                   indicator=indicator, project=project, is_illustrative=True)

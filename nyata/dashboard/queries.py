@@ -18,6 +18,8 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from nyata.core.models import Agency, Quarter
+from nyata.products.models import Innovation
+from nyata.projects.models import Milestone, Project
 from nyata.reporting.models import BudgetRealisation, CorrectiveAction, ScoreSnapshot, Status
 from nyata.scoring import ScoringConfig, efficiency
 
@@ -311,8 +313,8 @@ class Headline:
 
 def headline_indicators(year: int, limit: int = 10) -> list[Headline]:
     """The province's key plan indicators (RPJMD, owned by a goal or strategic objective)."""
-    from nyata.planning.models import Indicator, PlanPeriod
-    from nyata.scoring import HIGHER, LOWER, achievement
+    from nyata.planning.models import Indicator, PlanPeriod, engine_polarity
+    from nyata.scoring import achievement
 
     period = (PlanPeriod.objects.filter(is_current=True, start_year__lte=year, end_year__gte=year)
               .order_by("-revision").first())
@@ -323,14 +325,16 @@ def headline_indicators(year: int, limit: int = 10) -> list[Headline]:
     out = []
     for ind in inds:
         targets = {t.year: float(t.value) for t in ind.targets.all()}
+        highs = {t.year: t.value_high for t in ind.targets.all()}
         actuals = {a.year: (float(a.value), a.source) for a in ind.actuals.all()}
         years = sorted(y for y in set(targets) | set(actuals) if y <= year)[-6:]
         past = [y for y in sorted(actuals) if y <= year]
         actual_year = past[-1] if past else None
         actual = actuals[actual_year][0] if actual_year else None
         target = targets.get(actual_year) if actual_year else targets.get(year)
-        pol = LOWER if ind.polarity == "lower_is_better" else HIGHER
-        ach = achievement(target, actual, pol)[0] if ind.polarity != "range" else None
+        target_year = actual_year if actual_year else year
+        pol = engine_polarity(ind.polarity, target, highs.get(target_year))
+        ach = achievement(target, actual, pol)[0]
         out.append(Headline(ind.code, ind.name, ind.unit, ind.polarity, target, actual, actual_year, ach, years,
                             [actuals[y][0] if y in actuals else None for y in years],
                             [targets.get(y) for y in years],
@@ -338,12 +342,8 @@ def headline_indicators(year: int, limit: int = 10) -> list[Headline]:
     return out
 
 
-def projects_summary(as_of: dt.date | None = None) -> dict[str, Any] | None:
-    """Strategic projects in summary (None when the projects app has no such model)."""
-    try:
-        from nyata.projects.models import Milestone, Project
-    except ImportError:  # pragma: no cover - projects app not built yet
-        return None
+def projects_summary(as_of: dt.date | None = None) -> dict[str, Any]:
+    """Strategic projects in summary."""
     as_of = as_of or timezone.localdate()
     projects = list(Project.objects.select_related("owner_agency").order_by("code"))
     late: dict[int, int] = defaultdict(int)
@@ -359,11 +359,7 @@ def projects_summary(as_of: dt.date | None = None) -> dict[str, Any] | None:
             "late_projects": sum(1 for r in rows if r["late"])}
 
 
-def products_summary(year: int) -> dict[str, Any] | None:
-    try:
-        from nyata.products.models import Innovation
-    except ImportError:  # pragma: no cover
-        return None
+def products_summary(year: int) -> dict[str, Any]:
     qs = Innovation.objects.filter(year=year)
     flagships = list(qs.filter(is_flagship=True).select_related("agency").order_by("agency__code")[:50])
     return {"innovations": qs.count(), "flagships": flagships}
@@ -389,12 +385,12 @@ class IndicatorLine:
 
 def agency_detail(agency: Agency, period: Period) -> dict[str, Any]:
     """Objectives → indicators of the signed PK, with stored achievements and the quarter's critique."""
+    from nyata.agreements.services import signed_indicators
     from nyata.reporting.models import Realisation, SelfCritique
-    from nyata.reporting.queries import signed_indicators
 
     snaps = {s.quarter: s for s in ScoreSnapshot.objects.filter(agency=agency, year=period.year)}
     snap = snaps.get(period.quarter)
-    ais = list(signed_indicators(agency, period.year).select_related("indicator__agency_objective"))
+    ais = list(signed_indicators(agency=agency, year=period.year).select_related("indicator__agency_objective"))
     reals: dict[tuple[int, int], Any] = {}
     for row in (Realisation.objects.filter(agency=agency, quarter__fiscal_year__year=period.year,
                                          agreement_indicator__in=ais)
@@ -447,14 +443,9 @@ def follow_up(commitments: Iterable[Any], as_of: Period | None = None) -> list[d
     project_ids = {c.project_id for c in items if c.project_id}
     late_by_project: dict[int, list[dt.date]] = defaultdict(list)
     if project_ids:
-        try:
-            from nyata.projects.models import Milestone
-        except ImportError:  # pragma: no cover
-            Milestone = None  # type: ignore[assignment,misc]
-        if Milestone is not None:
-            for pid, planned in Milestone.objects.filter(project_id__in=project_ids, actual_date__isnull=True
-                                                         ).values_list("project_id", "planned_date"):
-                late_by_project[pid].append(planned)
+        for pid, planned in Milestone.objects.filter(project_id__in=project_ids, actual_date__isnull=True
+                                                     ).values_list("project_id", "planned_date"):
+            late_by_project[pid].append(planned)
     today = timezone.localdate()
     out = []
     for c in items:

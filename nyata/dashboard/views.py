@@ -27,12 +27,13 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from nyata.core.access import NyataRequest, get_for_user, policy, reach
+from nyata.core.access import NyataRequest, get_for_user, own_agencies, policy, reach
 from nyata.core.models import Agency
-from nyata.core.roles import AGENCY_ROLES, COMMITMENT_WRITERS, OVERSEERS, PEMDA_MEMBERS, PEMDA_WIDE_ROLES
+from nyata.core.roles import AGENCY_ROLES, COMMITMENT_WRITERS, OVERSEERS, PEMDA_MEMBERS
 from nyata.core.xlsx import XLSX_CONTENT_TYPE
 from nyata.dashboard import actions, charts, pack, queries
 from nyata.dashboard.models import Commitment
+from nyata.projects.models import Project
 
 
 def _agencies(request: NyataRequest) -> QuerySet[Agency]:
@@ -64,13 +65,6 @@ def _period(request: NyataRequest) -> tuple[queries.Period, list[Any]]:
     return queries.period_from(params, quarters), quarters
 
 
-def _own_only(request: NyataRequest) -> set[int] | None:
-    """Agency ids an agency-role user is limited to (None: the whole Pemda)."""
-    if request.roles & PEMDA_WIDE_ROLES:
-        return None
-    return set(request.agency_ids)
-
-
 HOME_CACHE_SECONDS = 300
 
 
@@ -80,7 +74,7 @@ def home(request: NyataRequest) -> HttpResponse:
     reused only while `queries.fingerprint` (one query) is unchanged: stored scores, reports,
     critiques, actions and commitments all move the fingerprint."""
     period, quarters = _period(request)
-    own = _own_only(request)
+    own = own_agencies(request)
     key = "dash-home:" + hashlib.sha256(repr((
         request.pemda.pk, period.year, period.quarter, request.GET.get("jenis", ""), request.GET.get("urut", ""),
         sorted(own) if own is not None else None,
@@ -161,15 +155,11 @@ def agency(request: NyataRequest, pk: int) -> HttpResponse:
 
 def _forecast(ai: Any, pemda: Any, period: queries.Period, values: list[float | None]) -> Any:
     """The engine's year-end forecast for this one series (verified values only)."""
+    from nyata.planning.models import engine_polarity
     from nyata.reporting.scores import config_for
-    from nyata.scoring import HIGHER, LOWER, Aggregation, Observation, Polarity, PolarityKind, score_pemda
+    from nyata.scoring import Aggregation, Observation, score_pemda
 
-    if ai.polarity == "lower_is_better":
-        pol = LOWER
-    elif ai.polarity == "range" and ai.range_low is not None and ai.range_high is not None:
-        pol = Polarity(PolarityKind.RANGE, float(ai.range_low), float(ai.range_high))
-    else:
-        pol = HIGHER
+    pol = engine_polarity(ai.polarity, ai.range_low, ai.range_high)
     agg = Aggregation.parse(ai.aggregation or "last")
     rows = [Observation(pemda.code, "x", "i", period.year, q, None if t is None else float(t),
                         values[q - 1] if q <= period.quarter else None, pol, agg)
@@ -315,12 +305,7 @@ def commitments(request: NyataRequest) -> HttpResponse:
 
             ind = Indicator.objects.filter(pk=int(form["indicator"])).first()
         if form["project"].isdigit():
-            try:
-                from nyata.projects.models import Project
-
-                proj = Project.objects.filter(pk=int(form["project"])).first()
-            except ImportError:  # pragma: no cover
-                proj = None
+            proj = Project.objects.filter(pk=int(form["project"])).first()
         if agency_obj is None:
             errors["agency"] = [_("Pilih perangkat daerah.")]
         if due is None:
@@ -350,12 +335,7 @@ def commitments(request: NyataRequest) -> HttpResponse:
         ctx["agencies"] = list(Agency.objects.filter(is_active=True).order_by("code"))
         ctx["indicators"] = list(Indicator.objects.filter(agency__isnull=False).select_related("agency")
                                  .order_by("agency__code", "code")[:500])
-        try:
-            from nyata.projects.models import Project
-
-            ctx["projects"] = list(Project.objects.order_by("code"))
-        except ImportError:  # pragma: no cover
-            ctx["projects"] = []
+        ctx["projects"] = list(Project.objects.order_by("code"))
     status = 400 if errors else 200
     return render(request, "dashboard/commitments.html", ctx, status=status)
 

@@ -16,10 +16,17 @@ from typing import Any
 
 from django.db import transaction
 
+from nyata.agreements import demo as agreements_demo
 from nyata.core import actions
 from nyata.core.models import Agency, Assignment, FiscalYear, Location, Membership, Official, Pemda, Position, User
 from nyata.core.roles import Role
 from nyata.core.tenancy import tenant_scope, unscoped
+from nyata.dashboard import demo as dashboard_demo
+from nyata.planning import demo as planning_demo
+from nyata.portal import demo as portal_demo
+from nyata.products import demo as products_demo
+from nyata.projects import demo as projects_demo
+from nyata.reporting import demo as reporting_demo
 
 DATA = Path(__file__).resolve().parent / "data"
 PROVINCE_CODE = "16"
@@ -284,16 +291,15 @@ def load_regency() -> tuple[Pemda, list[DemoAccount]]:
     return pemda, out
 
 
-APP_DEMOS = ["planning", "agreements", "reporting", "projects", "products", "portal", "dashboard"]
+# In dependency order: plans before agreements before reports.
+APP_DEMOS = [planning_demo, agreements_demo, reporting_demo, projects_demo, products_demo, portal_demo,
+             dashboard_demo]
 
 
 def load() -> list[DemoAccount]:
     province_pemda, province = load_province()
     _, regency = load_regency()
-    import importlib
-
-    for app in APP_DEMOS:  # in dependency order: plans before agreements before reports
-        module = importlib.import_module(f"nyata.{app}.demo")
+    for module in APP_DEMOS:
         with tenant_scope(province_pemda), transaction.atomic():
             module.load(province_pemda)
     return province + regency

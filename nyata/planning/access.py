@@ -14,16 +14,8 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from nyata.core.roles import PEMDA_WIDE_ROLES
+from nyata.core.access import own_agencies
 from nyata.planning.models import Indicator
-
-
-def own_agencies(request: HttpRequest) -> set[int] | None:
-    """The agencies an agency-role user sees in lists of the Pemda-wide plan (None: all)."""
-    roles: frozenset[str] = getattr(request, "roles", frozenset())
-    if roles & PEMDA_WIDE_ROLES:
-        return None
-    return set(getattr(request, "agency_ids", set()))
 
 
 def indicator_reach(request: HttpRequest, qs: QuerySet[Indicator]) -> QuerySet[Indicator]:

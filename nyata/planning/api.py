@@ -14,11 +14,10 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from nyata.api.access import api_policy
-from nyata.core.access import get_for_user
+from nyata.core.access import get_for_user, own_agencies
 from nyata.core.roles import PEMDA_MEMBERS, PEMDA_WIDE_ROLES, PLAN_WRITERS
-from nyata.core.xlsx import ImportErrors
 from nyata.planning import actions, excel
-from nyata.planning.access import indicator_reach, own_agencies
+from nyata.planning.access import indicator_reach
 from nyata.planning.models import AgencyObjective, Indicator, Objective, PlanPeriod
 from nyata.planning.tree import Node, build_tree
 
@@ -224,12 +223,9 @@ def plan_import(request: HttpRequest) -> dict[str, Any]:
     upload = request.FILES.get("file")
     if upload is None:
         raise HttpError(422, "Unggah berkas Excel pada kolom 'file'.")
-    try:
-        plan = excel.validate_plan(excel.read_workbook(upload))
-        period = actions.plan_import(actor=request.user, pemda=request.pemda,  # type: ignore[arg-type,attr-defined]
-                                     plan=plan)
-    except ImportErrors as e:
-        raise HttpError(422, "\n".join(str(x) for x in e.errors)) from None
+    plan = excel.validate_plan(excel.read_workbook(upload))
+    period = actions.plan_import(actor=request.user, pemda=request.pemda,  # type: ignore[arg-type,attr-defined]
+                                 plan=plan)
     from nyata.core.models import AuditEvent
     event = AuditEvent.objects.filter(action="nyata.plan.imported", object_id=str(period.pk)
                                       ).order_by("-seq").first()

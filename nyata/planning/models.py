@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from nyata import scoring
 from nyata.core.models import Agency, Unit, User
 from nyata.core.tenancy import TenantModel
 
@@ -64,6 +65,26 @@ class Polarity(models.TextChoices):
     HIGHER = "higher_is_better", _("semakin tinggi semakin baik")
     LOWER = "lower_is_better", _("semakin rendah semakin baik")
     RANGE = "range", _("rentang target")
+
+
+def engine_polarity(
+    polarity: str, low: Decimal | float | None = None, high: Decimal | float | None = None,
+) -> scoring.Polarity:
+    """The scoring engine's polarity for a stored one; a range takes its bounds from the target.
+
+    The one translation, used by scores, dashboard and portal alike: a range whose upper bound
+    is missing is the single value `low`; a range with no bounds at all is scored as higher is
+    better (there is nothing to be inside of).
+    """
+    if polarity == Polarity.HIGHER:
+        return scoring.HIGHER
+    if polarity == Polarity.LOWER:
+        return scoring.LOWER
+    if polarity == Polarity.RANGE:
+        if low is None:
+            return scoring.HIGHER
+        return scoring.Polarity(scoring.PolarityKind.RANGE, float(low), float(high if high is not None else low))
+    raise ValueError(f"unknown polarity {polarity!r}")
 
 
 class Aggregation(models.TextChoices):

@@ -10,16 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from nyata.core.models import Pemda
-from nyata.planning.models import Indicator, IndicatorActual, IndicatorTarget, PlanPeriod
-from nyata.scoring import HIGHER, LOWER, Polarity, PolarityKind, achievement
-
-
-def _polarity(ind: Indicator, low: Any, high: Any) -> Polarity:
-    if ind.polarity == "lower_is_better":
-        return LOWER
-    if ind.polarity == "range" and low is not None:
-        return Polarity(PolarityKind.RANGE, float(low), float(high if high is not None else low))
-    return HIGHER
+from nyata.planning.models import Indicator, IndicatorActual, IndicatorTarget, PlanPeriod, engine_polarity
+from nyata.scoring import achievement
 
 
 def headline_indicators(pemda: Pemda, year: int) -> Iterator[dict[str, Any]]:
@@ -44,7 +36,7 @@ def headline_indicators(pemda: Pemda, year: int) -> Iterator[dict[str, Any]]:
         high = target.value_high if target is not None else None
         ach = None
         if target is not None and value is not None:
-            ach, _flags = achievement(value, float(actual.value), _polarity(ind, target.value, high))
+            ach, _flags = achievement(value, float(actual.value), engine_polarity(ind.polarity, target.value, high))
         yield {
             "code": ind.code,
             "name": f"{ind.name} ({actual.year})",

@@ -1,9 +1,8 @@
-"""What the portal reads from the other apps, through small guarded read functions.
+"""What the portal reads from the other apps: one public read function per app.
 
 The portal publishes only *final* facts: verified realisations, signed agreements, reported
-project progress. Those live in apps built alongside this one (reporting, agreements,
-projects). Rather than reaching into their models, the portal calls one public read function
-per app, if the app provides it:
+project progress. Rather than reaching into the apps' models, it calls each app's `public`
+module:
 
     nyata.planning.public.headline_indicators(pemda, year) -> iterable of dict
         keys: code, name, unit, target, target_max (or None), realisation, achievement, status
@@ -15,7 +14,7 @@ per app, if the app provides it:
     nyata.agreements.public.signed_agreements(pemda, year) -> iterable of dict
         keys: agency_name, position, signed_on, verification_code, status
 
-Until an app ships that function (and its models exist), the section is empty: no fake data.
+Plain imports: renaming one of these functions breaks loudly, never empties the portal.
 Whatever the provider returns, the portal keeps only rows whose status is final
 ("verified" for results and indicators, "signed" for agreements), so a provider bug cannot
 leak a draft or a returned report onto the public site.
@@ -23,15 +22,15 @@ leak a draft or a returned report onto the public site.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.apps import apps
-
+from nyata.agreements import public as agreements_public
 from nyata.core.models import Pemda
+from nyata.planning import public as planning_public
+from nyata.projects import public as projects_public
+from nyata.reporting import public as reporting_public
 
 FINAL_RESULT = "verified"
 FINAL_AGREEMENT = "signed"
@@ -77,36 +76,17 @@ class SignedAgreement:
     verification_code: str
 
 
-def _provider(app_label: str, function: str) -> Callable[..., Iterable[dict[str, Any]]] | None:
-    """The app's public read function, or None while the app (or its models) is not built."""
-    if not apps.is_installed(f"nyata.{app_label}"):
-        return None
-    try:
-        if not list(apps.get_app_config(app_label).get_models()):
-            return None
-        module = importlib.import_module(f"nyata.{app_label}.public")
-    except (LookupError, ImportError):
-        return None
-    fn = getattr(module, function, None)
-    return fn if callable(fn) else None
-
-
 def _dec(value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
     return Decimal(str(value))
 
 
-def _rows(app_label: str, function: str, *args: Any) -> list[dict[str, Any]]:
-    fn = _provider(app_label, function)
-    return list(fn(*args)) if fn is not None else []
-
-
 def headline_indicators(pemda: Pemda, year: int) -> list[HeadlineIndicator]:
     return [
         HeadlineIndicator(str(r["code"]), str(r["name"]), str(r.get("unit", "")), _dec(r.get("target")),
                           _dec(r.get("target_max")), _dec(r.get("realisation")), _dec(r.get("achievement")))
-        for r in _rows("planning", "headline_indicators", pemda, year)
+        for r in planning_public.headline_indicators(pemda, year)
         if r.get("status") == FINAL_RESULT
     ]
 
@@ -116,7 +96,7 @@ def verified_results(pemda: Pemda, year: int) -> list[AgencyResult]:
         AgencyResult(str(r["agency_code"]), str(r["agency_name"]), str(r["indicator"]),
                      str(r.get("unit", "")), str(r.get("period", "")), _dec(r.get("target")),
                      _dec(r.get("realisation")), _dec(r.get("achievement")))
-        for r in _rows("reporting", "verified_results", pemda, year)
+        for r in reporting_public.verified_results(pemda, year)
         if r.get("status") == FINAL_RESULT
     ]
 
@@ -125,7 +105,7 @@ def project_progress(pemda: Pemda) -> list[ProjectProgress]:
     return [
         ProjectProgress(str(r["name"]), str(r.get("agency_name", "")), str(r.get("location", "")),
                         _dec(r.get("planned_percent")), _dec(r.get("actual_percent")))
-        for r in _rows("projects", "project_progress", pemda)
+        for r in projects_public.project_progress(pemda)
     ]
 
 
@@ -133,6 +113,6 @@ def signed_agreements(pemda: Pemda, year: int) -> list[SignedAgreement]:
     return [
         SignedAgreement(str(r["agency_name"]), str(r.get("position", "")), str(r.get("signed_on", "")),
                         str(r["verification_code"]))
-        for r in _rows("agreements", "signed_agreements", pemda, year)
+        for r in agreements_public.signed_agreements(pemda, year)
         if r.get("status") == FINAL_AGREEMENT and r.get("verification_code")
     ]

@@ -14,15 +14,15 @@ from django.utils.translation import gettext as _
 from nyata.core import audit
 from nyata.core.actions import record_save
 from nyata.core.models import User
+from nyata.core.signals import public_content_changed
 from nyata.products import ikm
 from nyata.products.models import Evidence, IidAnswer, Innovation, Survey, SurveyResponse
 from nyata.products.validators import sniff_content_type, validate_comment
 
 
 def _invalidate_portal(pemda_id: int) -> None:
-    from nyata.portal.cache import invalidate
-
-    transaction.on_commit(lambda: invalidate(pemda_id))
+    """Tell the fronts (the portal's page cache) after commit; products does not know them."""
+    transaction.on_commit(lambda: public_content_changed.send(sender=Innovation, pemda_id=pemda_id))
 
 
 @transaction.atomic

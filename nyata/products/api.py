@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from nyata.api.access import api_policy
+from nyata.api.errors import ErrorOut
 from nyata.core.access import get_for_user, reach
 from nyata.core.roles import PEMDA_MEMBERS
 from nyata.products.models import Innovation
@@ -46,10 +47,6 @@ class SurveyResultOut(Schema):
     ikm: Decimal | None
     grade: str | None
     weighting: str
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def _out(i: Innovation) -> dict[str, object]:

@@ -14,16 +14,13 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from nyata.api.access import api_policy
+from nyata.api.errors import ErrorOut
 from nyata.core.roles import PEMDA_MEMBERS, PROJECT_ANALYSTS
 from nyata.projects import queries
 from nyata.projects.models import Project
 from nyata.projects.views import as_of, get_project, projects_for
 
 router = Router(tags=["projects"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class AgencyRef(Schema):

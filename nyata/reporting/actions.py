@@ -19,7 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nyata.agreements.models import Agreement, AgreementIndicator
+from nyata.agreements.models import AgreementIndicator
+from nyata.agreements.services import signed_indicators, signed_programs
 from nyata.core import audit
 from nyata.core.auth import memberships_of
 from nyata.core.models import Agency, Quarter, User
@@ -38,7 +39,6 @@ from nyata.reporting.models import (
     Status,
     Verification,
 )
-from nyata.reporting.queries import signed_indicators, signed_programs
 
 
 def _require(actor: User | None, pemda_id: int, roles: Iterable[str], agency: Agency | None = None) -> None:
@@ -70,15 +70,10 @@ def _version(r: Realisation, event: str, actor: User | None, note: str = "") -> 
 def _indicator_of(agency: Agency, quarter: Quarter, agreement_indicator_id: int) -> AgreementIndicator:
     """The indicator, if it belongs to the agency head's signed PK for the quarter's year (one query).
 
-    A signed PK that an amendment replaced is `superseded`, so `signed` means current.
-    (reporting/fastpath.py asks the same in SQL; keep the two in step.)
+    Both this and reporting/fastpath.py ask `agreements.services.in_force`.
     """
     ai = (
-        AgreementIndicator.objects.filter(
-            pk=agreement_indicator_id, agreement__agency=agency, agreement__year=quarter.fiscal_year.year,
-            agreement__kind=Agreement.Kind.PK, agreement__status=Agreement.Status.SIGNED,
-            agreement__position__is_agency_head=True,
-        ).first()
+        signed_indicators(agency=agency, year=quarter.fiscal_year.year).filter(pk=agreement_indicator_id).first()
         if str(agreement_indicator_id).isdigit() else None
     )
     if ai is None:
@@ -158,7 +153,7 @@ def realisation_submit(*, actor: User | None, agency: Agency, quarter: Quarter) 
     """The agency head submits every draft or returned value of the quarter at once."""
     _require(actor, agency.pemda_id, {Role.AGENCY_HEAD}, agency)
     _check_quarter(quarter)
-    indicators = list(signed_indicators(agency, quarter.fiscal_year.year))
+    indicators = list(signed_indicators(agency=agency, year=quarter.fiscal_year.year))
     rows = {
         r.agreement_indicator_id: r
         for r in Realisation.objects.select_for_update(of=("self",)).filter(agency=agency, quarter=quarter)
@@ -320,7 +315,7 @@ def budget_save(
 
     _require(actor, agency.pemda_id, {Role.AGENCY_OPERATOR}, agency)
     _check_quarter(quarter)
-    programs = {p.pk: p for p in signed_programs(agency, quarter.fiscal_year.year)}
+    programs = {p.pk: p for p in signed_programs(agency=agency, year=quarter.fiscal_year.year)}
     errors: dict[str, list[str]] = {}
     parsed: dict[int, Decimal] = {}
     for pid, raw in spent.items():
@@ -433,7 +428,7 @@ def self_critique_save(
         raise ValidationError(_("Setiap kesenjangan perlu akar masalah; isi minimal satu akar masalah."))
     if submit and children["gaps"] and not children["actions"]:
         raise ValidationError(_("Isi minimal satu tindakan perbaikan untuk kesenjangan yang ada."))
-    valid_ai = set(signed_indicators(agency, quarter.fiscal_year.year).values_list("pk", flat=True))
+    valid_ai = set(signed_indicators(agency=agency, year=quarter.fiscal_year.year).values_list("pk", flat=True))
     sc.summary = (summary or "").strip()[:4000]
     for model in (DeliveredProduct, Gap, RootCause):
         model.objects.filter(critique=sc).delete()

@@ -11,13 +11,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from nyata.api.access import api_policy
+from nyata.api.errors import ErrorOut
 from nyata.core.access import NyataRequest, agency_for_user, get_for_user, reach
 from nyata.core.models import Quarter
 from nyata.core.roles import AGENCY_HEADS, AGENCY_OPERATORS, INSPECTORS, PEMDA_MEMBERS
@@ -26,10 +26,6 @@ from nyata.reporting.models import Realisation, SelfCritique
 from nyata.reporting.views import agency_quarter_for_user
 
 router = Router(tags=["reporting"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class RealisationOut(Schema):
@@ -114,10 +110,6 @@ def _out(r: Realisation) -> dict[str, Any]:
     }
 
 
-def _refused(e: ValidationError) -> HttpError:
-    return HttpError(422, " ".join(e.messages))
-
-
 @router.get("/realisations", response=list[RealisationOut])
 @api_policy(PEMDA_MEMBERS)
 def realisation_list(request: NyataRequest, quarter: int | None = None, agency: int | None = None) -> list[Any]:
@@ -150,8 +142,6 @@ def realisation_save(request: NyataRequest, agency_id: int, quarter_id: int, pay
         r = actions.realisation_save_draft(actor=request.user, agency=agency, quarter=quarter_id,
                                            agreement_indicator_id=payload.agreement_indicator_id,
                                            value=payload.value, narrative=payload.narrative)
-    except ValidationError as e:
-        raise _refused(e) from None
     except Quarter.DoesNotExist:
         raise Http404 from None
     return _out(r)
@@ -163,10 +153,7 @@ def realisation_save(request: NyataRequest, agency_id: int, quarter_id: int, pay
 @api_policy(PEMDA_MEMBERS, AGENCY_HEADS)
 def quarter_submit(request: NyataRequest, agency_id: int, quarter_id: int) -> Any:
     agency, quarter = agency_quarter_for_user(request, agency_id, quarter_id)
-    try:
-        done = actions.realisation_submit(actor=request.user, agency=agency, quarter=quarter)
-    except ValidationError as e:
-        raise _refused(e) from None
+    done = actions.realisation_submit(actor=request.user, agency=agency, quarter=quarter)
     return {"submitted": [r.pk for r in done]}
 
 
@@ -174,11 +161,8 @@ def quarter_submit(request: NyataRequest, agency_id: int, quarter_id: int) -> An
 @api_policy(PEMDA_MEMBERS, INSPECTORS)
 def realisation_verify(request: NyataRequest, realisation_id: int, payload: VerifyIn) -> Any:
     r = get_for_user(request, Realisation.objects.select_related("agreement_indicator"), "agency", pk=realisation_id)
-    try:
-        actions.realisation_verify(actor=request.user, realisations=[r], verdict=payload.verdict,
-                                   comment=payload.comment)
-    except ValidationError as e:
-        raise _refused(e) from None
+    actions.realisation_verify(actor=request.user, realisations=[r], verdict=payload.verdict,
+                               comment=payload.comment)
     return _out(Realisation.objects.select_related("agreement_indicator").get(pk=r.pk))
 
 

@@ -22,10 +22,10 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
+from nyata.agreements.services import current_agreements, signed_indicators, signed_programs
 from nyata.core.models import Agency, Pemda, Quarter
 from nyata.reporting import actions
 from nyata.reporting.models import Realisation, RealisationVersion, SelfCritique, Status, Verification
-from nyata.reporting.queries import current_agreements, signed_indicators, signed_programs
 
 YEAR = 2026
 PDF = (b"%PDF-1.4\n% Nyata demo: bukti dukung ilustratif\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
@@ -71,8 +71,8 @@ def _agency(agency: Agency, i: int, quarters: dict[int, Quarter], today: dt.date
     code = agency.code
     # strong (≈1.05), middling and weak (≈0.6) agencies
     strength = 0.58 + 0.52 * _unit(code, "strength")
-    indicators = list(signed_indicators(agency, YEAR))
-    programs = list(signed_programs(agency, YEAR))
+    indicators = list(signed_indicators(agency=agency, year=YEAR))
+    programs = list(signed_programs(agency=agency, year=YEAR))
     for n, q in sorted(quarters.items()):
         if (i % 11 == 7 and n == 2) or (i % 13 == 4 and n == 3):
             continue  # missing report: not reported after the deadline

@@ -18,7 +18,8 @@ from typing import Any
 from django.db import connection
 
 from nyata.agreements.models import Agreement, AgreementIndicator
-from nyata.core.models import Agency, FiscalYear, Position, Quarter
+from nyata.agreements.services import in_force_sql
+from nyata.core.models import Agency, FiscalYear, Quarter
 from nyata.core.rawrows import Loader, col, fetch, is_id, table
 from nyata.core.tenancy import filter_pemda_id
 from nyata.reporting.models import Realisation
@@ -28,19 +29,20 @@ _LOADER = Loader(("r", Realisation), ("q", Quarter), ("fy", FiscalYear), ("ai", 
 
 @functools.cache
 def _sql(for_update: bool) -> str:
-    # The same conditions as actions._indicator_of, plus the row's own agency and quarter.
-    R, Q, FY, AI, A, P = Realisation, Quarter, FiscalYear, AgreementIndicator, Agreement, Position
+    # The same conditions as actions._indicator_of (the PK in force, compiled from
+    # agreements.services.in_force), plus the row's own agency and quarter.
+    R, Q, FY, AI, A = Realisation, Quarter, FiscalYear, AgreementIndicator, Agreement
+    in_force, _params = in_force_sql()
     return (
         f"SELECT {_LOADER.select} FROM {table(R)} r"
         f" INNER JOIN {table(Q)} q ON {col(Q, 'q', 'id')} = {col(R, 'r', 'quarter')}"
         f" INNER JOIN {table(FY)} fy ON {col(FY, 'fy', 'id')} = {col(Q, 'q', 'fiscal_year')}"
         f" INNER JOIN {table(AI)} ai ON {col(AI, 'ai', 'id')} = {col(R, 'r', 'agreement_indicator')}"
         f" INNER JOIN {table(A)} a ON {col(A, 'a', 'id')} = {col(AI, 'ai', 'agreement')}"
-        f" INNER JOIN {table(P)} p ON {col(P, 'p', 'id')} = {col(A, 'a', 'position')}"
         f" WHERE {col(R, 'r', 'pemda')} = %s AND {col(R, 'r', 'agency')} = %s"
         f" AND {col(R, 'r', 'quarter')} = %s AND {col(R, 'r', 'agreement_indicator')} = %s"
         f" AND {col(A, 'a', 'agency')} = %s AND {col(A, 'a', 'year')} = {col(FY, 'fy', 'year')}"
-        f" AND {col(A, 'a', 'kind')} = %s AND {col(A, 'a', 'status')} = %s AND {col(P, 'p', 'is_agency_head')} = %s"
+        f" AND {col(A, 'a', 'id')} IN ({in_force})"
         + (" FOR UPDATE OF r" if for_update else "")
     )
 
@@ -56,7 +58,7 @@ def locked_row(
     if not (is_id(quarter_id) and is_id(agreement_indicator_id)):
         return None
     params = [filter_pemda_id(agency.pemda_id), agency.pk, quarter_id, agreement_indicator_id, agency.pk,
-              Agreement.Kind.PK.value, Agreement.Status.SIGNED.value, True]
+              *in_force_sql()[1]]
     rows = fetch(_sql(connection.features.has_select_for_update), params)
     if not rows:
         return None

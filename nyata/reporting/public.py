@@ -6,17 +6,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from nyata.core.models import Pemda
+from nyata.planning.models import engine_polarity
 from nyata.reporting.models import Realisation, Status
-from nyata.scoring import HIGHER, LOWER, Polarity, PolarityKind, achievement
-
-
-def _polarity(ai: Any) -> Polarity:
-    if ai.polarity == "lower_is_better":
-        return LOWER
-    if ai.polarity == "range" and ai.range_low is not None:
-        high = ai.range_high if ai.range_high is not None else ai.range_low
-        return Polarity(PolarityKind.RANGE, float(ai.range_low), float(high))
-    return HIGHER
+from nyata.scoring import achievement
 
 
 def verified_results(pemda: Pemda, year: int) -> Iterator[dict[str, Any]]:
@@ -32,7 +24,8 @@ def verified_results(pemda: Pemda, year: int) -> Iterator[dict[str, Any]]:
             target = ai.annual_target
         ach = None
         if target is not None and r.value is not None:
-            ach, _flags = achievement(float(target), float(r.value), _polarity(ai))
+            polarity = engine_polarity(ai.polarity, ai.range_low, ai.range_high)
+            ach, _flags = achievement(float(target), float(r.value), polarity)
         yield {
             "agency_code": r.agency.code,
             "agency_name": r.agency.name,

@@ -7,52 +7,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nyata.agreements.models import Agreement, AgreementIndicator, AgreementProgram
+from nyata.agreements.models import AgreementIndicator
+from nyata.agreements.services import current_agreements, signed_indicators
 from nyata.core.models import Agency, Quarter
 from nyata.reporting import rules
 from nyata.reporting.models import Realisation, SelfCritique, Status
-
-SIGNED = Agreement.Status.SIGNED
-
-
-def _current_pk_filter(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}agreement__kind": Agreement.Kind.PK, f"{prefix}agreement__status": SIGNED,
-                f"{prefix}agreement__position__is_agency_head": True})
-
-
-def signed_indicators(agency: Agency, year: int) -> QuerySet[AgreementIndicator]:
-    """The frozen indicators of the agency head's current signed PK for the year."""
-    try:
-        from nyata.agreements.services import current_signed_indicators
-    except ImportError:  # pragma: no cover - agreements app without its services module
-        return AgreementIndicator.objects.filter(_current_pk_filter(), agreement__agency=agency,
-                                                 agreement__year=year).order_by("order", "pk")
-    return current_signed_indicators(agency=agency, year=year).order_by("order", "pk")
-
-
-def signed_programs(agency: Agency, year: int) -> QuerySet[AgreementProgram]:
-    from nyata.agreements.services import current_agreement
-
-    agreement = current_agreement(agency=agency, year=year)
-    if agreement is None:
-        return AgreementProgram.objects.none()
-    return AgreementProgram.objects.filter(agreement=agreement).order_by("order", "pk")
-
-
-def current_agreements(year: int, agencies: QuerySet[Agency] | None = None) -> dict[int, int]:
-    """agency id → id of its current signed PK for the year, for many agencies in one query."""
-    qs = Agreement.objects.filter(kind=Agreement.Kind.PK, year=year, status=SIGNED, position__is_agency_head=True)
-    if agencies is not None:
-        qs = qs.filter(agency__in=agencies)
-    out: dict[int, int] = {}
-    for agency_id, pk in qs.order_by("agency_id", "version", "pk").values_list("agency_id", "pk"):
-        out[agency_id] = pk  # the latest version wins
-    return out
 
 
 def open_quarters(today: dt.date | None = None) -> list[Quarter]:
@@ -131,7 +95,7 @@ def _max_submitted() -> Any:
 
 
 def entry_rows(agency: Agency, quarter: Quarter) -> list[tuple[AgreementIndicator, Realisation | None]]:
-    indicators = list(signed_indicators(agency, quarter.fiscal_year.year))
+    indicators = list(signed_indicators(agency=agency, year=quarter.fiscal_year.year))
     mine = {
         r.agreement_indicator_id: r
         for r in Realisation.objects.filter(agency=agency, quarter=quarter)

@@ -14,19 +14,11 @@ from django.db.models import Count
 from django.utils import timezone
 
 from nyata.agreements.models import AgreementIndicator
+from nyata.agreements.services import current_agreements
 from nyata.core.models import Agency, Pemda, Quarter
+from nyata.planning.models import engine_polarity
 from nyata.reporting.models import Realisation, ScoreSnapshot, Status
-from nyata.reporting.queries import current_agreements
-from nyata.scoring import Aggregation, Observation, Polarity, ScoringConfig, score_pemda
-from nyata.scoring.model import HIGHER, LOWER, PolarityKind
-
-
-def _polarity(ai: dict[str, Any]) -> Polarity:
-    if ai["polarity"] == "lower_is_better":
-        return LOWER
-    if ai["polarity"] == "range" and ai["range_low"] is not None and ai["range_high"] is not None:
-        return Polarity(PolarityKind.RANGE, float(ai["range_low"]), float(ai["range_high"]))
-    return HIGHER
+from nyata.scoring import Aggregation, Observation, ScoringConfig, score_pemda
 
 
 def _f(v: Any) -> float | None:
@@ -62,7 +54,8 @@ def observations(pemda: Pemda, year: int) -> list[Observation]:
     rows = []
     for ai in ais:
         agency = agency_code[by_agreement[ai["agreement_id"]]]
-        pol, agg = _polarity(ai), Aggregation.parse(ai["aggregation"] or "last")
+        pol = engine_polarity(ai["polarity"], ai["range_low"], ai["range_high"])
+        agg = Aggregation.parse(ai["aggregation"] or "last")
         for qn in sorted(quarters):
             rows.append(Observation(
                 pemda.code, agency, ai["indicator__code"], year, qn, _f(ai[f"q{qn}_target"]),

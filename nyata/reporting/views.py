@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from nyata.agreements import services
 from nyata.core.access import NyataRequest, agency_for_user, get_for_user, policy
 from nyata.core.models import Agency, Quarter
 from nyata.core.roles import ADMINS, AGENCY_HEADS, AGENCY_OPERATORS, INSPECTORS, OVERSEERS, PEMDA_MEMBERS
@@ -91,7 +92,7 @@ def board(request: NyataRequest) -> HttpResponse:
 def _entry_context(request: NyataRequest, agency: Agency, quarter: Quarter) -> dict[str, Any]:
     rows = queries.entry_rows(agency, quarter)
     budgets = {b.agreement_program_id: b for b in BudgetRealisation.objects.filter(agency=agency, quarter=quarter)}
-    programs = [(p, budgets.get(p.pk)) for p in queries.signed_programs(agency, quarter.fiscal_year.year)]
+    programs = [(p, budgets.get(p.pk)) for p in services.signed_programs(agency=agency, year=quarter.fiscal_year.year)]
     statuses = [r.status if r else None for _ai, r in rows]
     return {
         "agency": agency, "quarter": quarter, "rows": rows, "programs": programs,
@@ -398,7 +399,7 @@ def self_critique(request: NyataRequest, agency_id: int, quarter_id: int) -> Htt
         "agency": agency, "quarter": quarter, "sc": sc, "summary": summary, "editable": editable,
         "products": _slots("products", data["products"]), "gaps": _slots("gaps", data["gaps"]),
         "causes": _slots("causes", data["causes"]), "actions": _slots("actions", data["actions"]),
-        "indicators": list(queries.signed_indicators(agency, quarter.fiscal_year.year)),
+        "indicators": list(services.signed_indicators(agency=agency, year=quarter.fiscal_year.year)),
         "agencies": Agency.objects.exclude(pk=agency.pk).order_by("code"),
         "categories": RootCause.Category.choices, "states": CorrectiveAction.State.choices,
         "previous": previous, "errors": errors, "prefilled": sc is None and request.method != "POST",

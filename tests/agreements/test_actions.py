@@ -187,7 +187,7 @@ def test_signed_pk_is_frozen_against_plan_edits(plan: Plan) -> None:
         with pytest.raises(ValidationError, match="tidak lagi berupa draf"):
             actions.agreement_update_targets(actor=plan.world.users["perf_admin"], agreement=a,
                                              targets={row.pk: {"annual_target": Decimal("99")}})
-        assert list(services.current_signed_indicators(agency=plan.world.a1, year=2026)) == list(a.indicators.all())
+        assert list(services.signed_indicators(agency=plan.world.a1, year=2026)) == list(a.indicators.all())
 
 
 def test_amendment_supersedes_after_signing(plan: Plan) -> None:
@@ -213,5 +213,5 @@ def test_amendment_supersedes_after_signing(plan: Plan) -> None:
         old.refresh_from_db()
         assert old.status == "superseded" and old.signed_pdf
         assert services.current_agreement(agency=w.a1, year=2026) == new
-        assert services.current_signed_indicators(agency=w.a1, year=2026).get(
+        assert services.signed_indicators(agency=w.a1, year=2026).get(
             indicator=plan.indicator).annual_target == Decimal("82")

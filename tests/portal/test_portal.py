@@ -89,7 +89,10 @@ def test_sources_keep_only_final_rows(world: World, monkeypatch: pytest.MonkeyPa
             {"agency_name": "Dinas Dua", "position": "Kepala", "verification_code": "PK-DRAFT", "status": "draft"},
         ],
     }
-    monkeypatch.setattr(sources, "_rows", lambda app, fn, *a: rows.get(fn, []))
+    for module, fn in ((sources.reporting_public, "verified_results"),
+                       (sources.planning_public, "headline_indicators"),
+                       (sources.agreements_public, "signed_agreements")):
+        monkeypatch.setattr(module, fn, lambda *a, fn=fn: rows[fn])
     body = Client().get(reverse("portal_home", args=[world.a.code])).content.decode()
     assert "Cakupan imunisasi" in body and "Indeks Pembangunan Manusia" in body and "PK-ABC123" in body
     for hidden in ("Angka draf", "Angka dikembalikan", "belum diverifikasi", "PK-DRAFT"):
@@ -98,12 +101,11 @@ def test_sources_keep_only_final_rows(world: World, monkeypatch: pytest.MonkeyPa
     assert [r["indicator"] for r in data["rows"]] == ["Cakupan imunisasi"]
 
 
-def test_sources_are_empty_until_the_apps_provide_them(world: World) -> None:
+def test_sources_are_empty_while_nothing_is_verified(world: World) -> None:
     from nyata.core.tenancy import tenant_scope
 
     with tenant_scope(world.a):  # the providers read tenant rows, as the portal views do in scope
         assert sources.verified_results(world.a, 2026) == []
-    assert sources._provider("core", "verified_results") is None
 
 
 def test_home_is_cached_and_invalidated_on_change(world: World, product: Any,

@@ -1,0 +1,34 @@
+"""The API's one error shape and the handlers that produce it for every router.
+
+Every refusal answers `{"detail": "<message in the user's language>"}`: 401/403 from
+`api_policy`, 404 from `get_for_user`, and 422 for an action's `ValidationError` or an
+import's `ImportErrors`, mapped here once on the API instance instead of by each handler.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+
+from nyata.core.xlsx import ImportErrors
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+def install(api: NinjaAPI) -> None:
+    """Register the handlers that turn refused input into 422 with the error shape."""
+
+    # `exc: object`: ninja types the argument as "the exception or its class".
+    def refused(request: HttpRequest, exc: object) -> HttpResponse:
+        assert isinstance(exc, ValidationError)
+        return api.create_response(request, {"detail": " ".join(exc.messages)}, status=422)
+
+    def import_refused(request: HttpRequest, exc: object) -> HttpResponse:
+        assert isinstance(exc, ImportErrors)
+        return api.create_response(request, {"detail": "\n".join(str(x) for x in exc.errors)}, status=422)
+
+    api.add_exception_handler(ValidationError, refused)
+    api.add_exception_handler(ImportErrors, import_refused)
