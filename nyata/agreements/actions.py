@@ -37,6 +37,7 @@ from nyata.agreements.models import (
 )
 from nyata.core import audit
 from nyata.core.models import Assignment, AuditChainHead, Official, Pemda, Position, User
+from nyata.core.periods import ensure_year_open
 from nyata.core.tenancy import unscoped
 from nyata.documents import seal
 from nyata.planning.models import (
@@ -184,6 +185,7 @@ def agreements_generate(
     """Draft a PK and a pact for every signing post that has none for the year yet."""
     if not 2000 <= year <= 2100:
         raise ValidationError({"year": _("Tahun perjanjian tidak valid.")})
+    ensure_year_open(pemda, year, what=_("perjanjian kinerja"))
     created = []
     for position in positions if positions is not None else signing_positions():
         parties = _parties(position, signing_date)
@@ -247,6 +249,7 @@ def agreement_update_targets(
     """Edit the annual/quarterly targets of a draft PK (keys: AgreementIndicator ids)."""
     agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
     _require_draft(agreement)
+    ensure_year_open(agreement.pemda_id, agreement.year, what=_("perjanjian kinerja"))
     rows = {r.pk: r for r in agreement.indicators.select_related("agreement")}
     changes = {}
     for row_id, values in targets.items():
@@ -272,6 +275,7 @@ def agreement_lock(*, actor: User | None, agreement: Agreement) -> Agreement:
     """Fix the content: render the PDF the parties will sign and keep its SHA-256."""
     agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
     _require_draft(agreement)
+    ensure_year_open(agreement.pemda_id, agreement.year, what=_("perjanjian kinerja"))
     for row in agreement.indicators.select_related("agreement"):
         check_targets(row, row.annual_target, row.quarter_targets)
     if agreement.second_party_id is None and agreement.kind == Agreement.Kind.PK:
@@ -450,6 +454,7 @@ def agreement_amend(*, actor: User, agreement: Agreement, reason: str, note: str
     if agreement.status != Agreement.Status.SIGNED:
         raise ValidationError(_("Hanya perjanjian yang sudah ditandatangani kedua pihak yang dapat "
                                 "diubah melalui PK perubahan."))
+    ensure_year_open(agreement.pemda_id, agreement.year, what=_("perjanjian kinerja"))
     if agreement.amendments.exclude(status=Agreement.Status.SUPERSEDED).exists():
         raise ValidationError(_("Sudah ada PK perubahan yang sedang disusun untuk perjanjian ini."))
     day = signing_date or timezone.localdate()

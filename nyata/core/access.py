@@ -156,3 +156,22 @@ def own_agencies(request: HttpRequest) -> set[int] | None:
 
 def has_role(request: HttpRequest, *roles: str) -> bool:
     return bool(set(roles) & set(getattr(request, "roles", ())))
+
+
+def actor_holds(actor: User | None, pemda_id: int, roles: Iterable[str], agency_id: int | None = None) -> bool:
+    """Whether an action's actor holds one of `roles` in the Pemda (agency roles: in that agency).
+
+    None is the system (demo loader, commands): it holds every role. Actions call this so the
+    API and commands are held to the same rules as the pages.
+    """
+    if actor is None:
+        return True
+    from nyata.core.auth import memberships_of
+
+    wanted = set(roles)
+    for m in memberships_of(actor):
+        if m.pemda_id != pemda_id or m.role not in wanted:
+            continue
+        if m.role not in AGENCY_ROLES or agency_id is None or m.agency_id == agency_id:
+            return True
+    return False

@@ -118,8 +118,10 @@ def _pemda(code: str, name: str, kind: str, capital: str, head_title: str) -> Pe
 
 
 def _fiscal_years(pemda: Pemda) -> None:
+    # 2025 starts as a running year: its plan, agreements and reports are loaded first, and the
+    # year is closed at the end of the load, as a performance admin would close it.
     for year, state in (
-        (2025, FiscalYear.State.CLOSED),
+        (2025, FiscalYear.State.RUNNING),
         (2026, FiscalYear.State.RUNNING),
         (2027, FiscalYear.State.PLANNING),
     ):
@@ -298,8 +300,13 @@ APP_DEMOS = [planning_demo, agreements_demo, reporting_demo, projects_demo, prod
 
 def load() -> list[DemoAccount]:
     province_pemda, province = load_province()
-    _, regency = load_regency()
+    regency_pemda, regency = load_regency()
     for module in APP_DEMOS:
         with tenant_scope(province_pemda), transaction.atomic():
             module.load(province_pemda)
+    for pemda in (province_pemda, regency_pemda):
+        with tenant_scope(pemda), transaction.atomic():
+            year = FiscalYear.objects.filter(year=2025).exclude(state=FiscalYear.State.CLOSED).first()
+            if year is not None:
+                actions.fiscal_year_set_state(actor=None, fiscal_year=year, state=FiscalYear.State.CLOSED)
     return province + regency

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from nyata.core import audit
 from nyata.core.actions import record_delete, record_save
 from nyata.core.models import Pemda, User
+from nyata.core.periods import ensure_year_open
 from nyata.planning.models import (
     Activity,
     AgencyObjective,
@@ -171,6 +172,7 @@ def agency_objective_set_serves(*, actor: User | None, agency_objective: AgencyO
 
 def _target_check(indicator: Indicator, year: int, value: Decimal,
                   value_high: Decimal | None) -> None:
+    ensure_year_open(indicator.pemda_id, year, what=_("target"))
     period = indicator.period
     if not period.start_year <= year <= period.end_year:
         raise ValidationError({"year": _("Tahun %(y)d di luar periode rencana %(a)d–%(b)d.")
@@ -207,6 +209,7 @@ def target_set(*, actor: User | None, indicator: Indicator, year: int, value: De
 
 @transaction.atomic
 def target_delete(*, actor: User | None, target: IndicatorTarget) -> None:
+    ensure_year_open(target.pemda_id, target.year, what=_("target"))
     TargetVersion.objects.create(pemda_id=target.pemda_id, indicator_id=target.indicator_id,
                                  year=target.year, value=None, changed_by=actor)
     audit.record_delete(actor, target, action="nyata.target.removed")
@@ -229,6 +232,7 @@ def quarter_target_set(*, actor: User | None, indicator: Indicator, year: int, q
 @transaction.atomic
 def actual_set(*, actor: User | None, indicator: Indicator, year: int, value: Decimal,
                source: str = "") -> IndicatorActual:
+    ensure_year_open(indicator.pemda_id, year, what=_("realisasi"))
     act = IndicatorActual.objects.filter(indicator=indicator, year=year).first()
     act = act or IndicatorActual(pemda_id=indicator.pemda_id, indicator=indicator, year=year,
                                  value=value)
@@ -239,6 +243,7 @@ def actual_set(*, actor: User | None, indicator: Indicator, year: int, value: De
 @transaction.atomic
 def ceiling_set(*, actor: User | None, item: Program | Activity | SubActivity, year: int,
                 amount: Decimal, is_illustrative: bool = False) -> BudgetCeiling:
+    ensure_year_open(item.pemda_id, year, what=_("pagu anggaran"))
     program = (item if isinstance(item, Program) else item.program if isinstance(item, Activity)
                else item.activity.program)
     if not program.period.start_year <= year <= program.period.end_year:

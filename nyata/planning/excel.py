@@ -625,6 +625,37 @@ def build_workbook(rows: Rows) -> bytes:
 # --- writing (inside actions.plan_import / plan_revise) ------------------------------------------
 
 
+def _refuse_closed_year_targets(pemda: Pemda, target_rows: list[Row],
+                                before: dict[tuple[str, int], tuple[Any, Any]],
+                                supersedes: PlanPeriod | None) -> None:
+    """A closed year's targets are frozen: refuse a file (or revision) that changes one.
+
+    `before` holds the period's targets by (indicator code, year); a new revision compares
+    with the revision it replaces. Raised inside the import's transaction: nothing is saved.
+    """
+    from nyata.core.models import FiscalYear
+
+    closed = set(FiscalYear.objects.filter(pemda=pemda, state=FiscalYear.State.CLOSED)
+                 .values_list("year", flat=True))
+    if not closed:
+        return
+    if supersedes is not None:
+        before = {(t.indicator.code, t.year): (t.value, t.value_high) for t in
+                  IndicatorTarget.objects.filter(indicator__period=supersedes, year__in=closed)
+                  .select_related("indicator")}
+    errors = ImportErrors()
+    for r in target_rows:
+        if r["tahun"] not in closed:
+            continue
+        old = before.get((r["kode_indikator"], r["tahun"]))
+        if old is None or tuple(_d(x) for x in old) != (r["target"], r["target_atas"]):
+            errors.add(TARGET, None, "target", _(
+                "Target %(code)s tahun %(year)s tidak dapat diubah: tahun anggaran %(year)s sudah ditutup.")
+                % {"code": r["kode_indikator"], "year": r["tahun"]})
+    if errors:
+        raise errors
+
+
 def write_plan(pemda: Pemda, plan: ValidPlan, actor: User | None, *, revision: int = 0,
                supersedes: PlanPeriod | None = None, revision_note: str = ""
                ) -> tuple[PlanPeriod, dict[str, Any]]:
@@ -750,6 +781,9 @@ def write_plan(pemda: Pemda, plan: ValidPlan, actor: User | None, *, revision: i
              {"indicator": indicators[r["kode_indikator"]], "year": r["tahun"],
               "value": r["target"], "value_high": r["target_atas"],
               "is_illustrative": bool(r["ilustratif"])}) for r in rows[TARGET]))
+    code_of = {i.pk: i.code for i in indicators.values()}
+    _refuse_closed_year_targets(pemda, rows[TARGET], {(code_of[pk], y): v for (pk, y), v in before.items()
+                                                      if pk in code_of}, supersedes)
     changes, versions = [], []
     for r in rows[TARGET]:
         ind = indicators[r["kode_indikator"]]

@@ -24,6 +24,7 @@ from nyata.agreements.services import signed_indicators, signed_programs
 from nyata.core import audit
 from nyata.core.auth import memberships_of
 from nyata.core.models import Agency, Quarter, User
+from nyata.core.periods import ensure_open
 from nyata.core.roles import Role
 from nyata.reporting import fastpath, files, rules, scanning
 from nyata.reporting.models import (
@@ -55,6 +56,7 @@ def _require(actor: User | None, pemda_id: int, roles: Iterable[str], agency: Ag
 
 
 def _check_quarter(quarter: Quarter) -> None:
+    ensure_open(quarter.fiscal_year)
     if quarter.start > timezone.localdate():
         raise ValidationError(_("Triwulan %(q)s belum dimulai; realisasi belum dapat diisi.") % {"q": quarter})
 
@@ -204,6 +206,7 @@ def realisation_verify(
     )
     now = timezone.now()
     for r in locked:
+        ensure_open(r.quarter.fiscal_year)
         if not rules.can_verify(r.status):
             raise ValidationError(
                 _("%(name)s berstatus %(status)s; hanya realisasi yang diajukan dapat diverifikasi.")
@@ -254,6 +257,7 @@ def realisation_reopen(*, actor: User | None, realisation: Realisation, reason: 
         raise ValidationError({"reason": _("Tulis alasan pembukaan kembali (minimal 10 karakter).")})
     r = (Realisation.objects.select_for_update(of=("self",)).select_related("quarter__fiscal_year")
          .get(pk=realisation.pk))
+    ensure_open(r.quarter.fiscal_year)
     if not rules.can_reopen(r.status):
         raise ValidationError(_("Hanya realisasi yang sudah diterima yang dapat dibuka kembali."))
     r.status, r.verified_at = Status.DRAFT, None
@@ -285,7 +289,9 @@ def _scan(data: bytes, name: str) -> None:
 def evidence_add(*, actor: User | None, realisation: Realisation, name: str, data: bytes) -> Evidence:
     """Scan → check content → store under a random name → audit with the SHA-256."""
     _require(actor, realisation.pemda_id, {Role.AGENCY_OPERATOR}, realisation.agency)
-    r = Realisation.objects.select_for_update(of=("self",)).get(pk=realisation.pk)
+    r = (Realisation.objects.select_for_update(of=("self",)).select_related("quarter__fiscal_year")
+         .get(pk=realisation.pk))
+    ensure_open(r.quarter.fiscal_year)
     if not rules.can_edit(r.status):
         raise ValidationError(_("Realisasi ini sudah %(s)s; bukti tidak dapat ditambah.") % {
             "s": r.get_status_display().lower()})
@@ -416,6 +422,7 @@ def self_critique_save(
 ) -> SelfCritique:
     """Save (and optionally submit) the head's otokritik; child rows are replaced while a draft."""
     _require(actor, agency.pemda_id, {Role.AGENCY_HEAD}, agency)
+    ensure_open(quarter.fiscal_year)
     sc, _created = SelfCritique.objects.select_for_update(of=("self",)).get_or_create(
         pemda_id=agency.pemda_id, agency=agency, quarter=quarter, defaults={"is_illustrative": illustrative}
     )

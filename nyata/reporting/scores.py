@@ -12,10 +12,12 @@ from typing import Any
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from nyata.agreements.models import AgreementIndicator
 from nyata.agreements.services import current_agreements
 from nyata.core.models import Agency, Pemda, Quarter
+from nyata.core.periods import ensure_year_open
 from nyata.planning.models import engine_polarity
 from nyata.reporting.models import Realisation, ScoreSnapshot, Status
 from nyata.scoring import Aggregation, Observation, ScoringConfig, score_pemda
@@ -75,6 +77,7 @@ def recompute(pemda: Pemda | int, year: int, quarter: int | None = None) -> int:
     """
     if isinstance(pemda, int):
         pemda = Pemda.objects.get(pk=pemda)
+    ensure_year_open(pemda, year, what=_("skor"))  # a closed year's stored scores are final
     rows = observations(pemda, year)
     result = score_pemda(rows, config_for(pemda))
     agency_ids = dict(Agency.objects.values_list("code", "pk"))
@@ -83,7 +86,8 @@ def recompute(pemda: Pemda | int, year: int, quarter: int | None = None) -> int:
         if r.quarter is not None:
             per[(r.agency, r.quarter)].append({
                 "indicator": r.indicator, "target": r.target, "realisation": r.realisation,
-                "achievement": r.achievement, "category": r.category, "ytd_achievement": r.ytd_achievement,
+                "achievement": r.achievement, "category": r.category, "ytd_target": r.ytd_target,
+                "ytd_realisation": r.ytd_realisation, "ytd_achievement": r.ytd_achievement,
                 "ytd_category": r.ytd_category, "flags": list(r.flags),
             })
     forecasts: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
