@@ -237,6 +237,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
+# Behind the TLS proxy: how many proxies append to X-Forwarded-For (0: the client is REMOTE_ADDR).
+# One reading of the client address for the lockout and the per-address limits.
+TRUSTED_PROXY_COUNT = env_int("NYATA_TRUSTED_PROXY_COUNT", 0, 0)
+AXES_CLIENT_IP_CALLABLE = "nyata.core.ratelimit.client_address"
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]

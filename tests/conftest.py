@@ -122,6 +122,14 @@ def scope_a(world: World) -> Iterator[Pemda]:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # Per-address limits and page caches live in the cache: no test inherits another's counts.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     # Real hashing is slow by design; tests only need it to be correct.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

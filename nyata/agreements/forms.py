@@ -7,7 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from nyata.agreements.models import Agreement
 
-MAX_UPLOAD = 20 * 1024 * 1024
+# A sealed PK is a few dozen kilobytes; the cap bounds what an anonymous visitor can make the
+# server parse (about a second of CPU per megabyte).
+MAX_UPLOAD_MB = 2
+MAX_UPLOAD = MAX_UPLOAD_MB * 1024 * 1024
 
 
 class SignForm(forms.Form):
@@ -37,9 +40,14 @@ class VerifyUploadForm(forms.Form):
     def clean_berkas(self) -> object:
         f = self.cleaned_data["berkas"]
         if f.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("Berkas terlalu besar (paling besar 20 MB)."))
+            raise forms.ValidationError(too_large_message())
         head = f.read(5)
         f.seek(0)
         if head != b"%PDF-":
             raise forms.ValidationError(_("Berkas ini bukan PDF."))
         return f
+
+
+def too_large_message() -> str:
+    return _("Berkas terlalu besar (paling besar %(n)d MB); dokumen bersegel biasanya di bawah 1 MB.") % {
+        "n": MAX_UPLOAD_MB}

@@ -11,14 +11,22 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 
 from nyata.agreements import actions, documents
-from nyata.agreements.forms import AmendForm, CeremonyForm, SignForm, VerifyUploadForm
+from nyata.agreements.forms import (
+    MAX_UPLOAD,
+    AmendForm,
+    CeremonyForm,
+    SignForm,
+    VerifyUploadForm,
+    too_large_message,
+)
 from nyata.agreements.models import Agreement, AgreementIndicator, Ceremony, Signature
+from nyata.core import ratelimit
 from nyata.core.access import NyataRequest, get_for_user, policy, reach
 from nyata.core.roles import ADMINS, AGREEMENT_SIGNERS, CEREMONY_BOARD_READERS, PEMDA_MEMBERS
 from nyata.core.tenancy import unscoped
@@ -454,11 +462,30 @@ def verify_upload(content: bytes) -> dict[str, Any]:
             "seal_signer": check.signer_name}
 
 
+# Uploads per address: each one is parsed and its signature checked, for anyone, without login.
+VERIFY_LIMIT = ratelimit.Limit("verify", 20, 600)
+
+
+def _body_too_large(request: HttpRequest) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > MAX_UPLOAD + 64 * 1024  # the multipart envelope around the file
+
+
 @policy(public=True)
 def agreement_verify(request: NyataRequest) -> HttpResponse:
     result: dict[str, Any] | None = None
     form = VerifyUploadForm()
     code = request.GET.get("kode", "").strip()[:40]
+    if request.method == "POST" and not VERIFY_LIMIT.take(request):
+        return ratelimit.refused(request, VERIFY_LIMIT)
+    if request.method == "POST" and _body_too_large(request):
+        # Refused before the body is read, so an oversized upload costs nothing to parse.
+        result = {"ok": False, "message": too_large_message()}
+        return render(request, "agreements/verify.html", {"form": form, "result": result, "code": code},
+                      status=413)
     if request.method == "POST":
         form = VerifyUploadForm(request.POST, request.FILES)
         if form.is_valid():

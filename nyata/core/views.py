@@ -8,14 +8,14 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from nyata.core import actions
+from nyata.core import actions, ratelimit
 from nyata.core.access import NyataRequest, get_for_user, policy, reach
 from nyata.core.forms import (
     AgencyForm,
@@ -35,9 +35,19 @@ from nyata.core.xlsx import XLSX_CONTENT_TYPE, ImportErrors
 
 # --- sign-in, language, Pemda switch ---------------------------------------------------------
 
-login = policy(public=True)(
-    auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True)
-)
+# Each sign-in attempt costs a password hash (deliberately slow): bounded per address, on top
+# of the lockout per username and address.
+LOGIN_LIMIT = ratelimit.Limit("login", 30, 600)
+_login = auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True)
+
+
+@policy(public=True)
+def login(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and not LOGIN_LIMIT.take(request):
+        return ratelimit.refused(request, LOGIN_LIMIT)
+    return _login(request)
+
+
 logout = policy(public=True)(auth_views.LogoutView.as_view())
 password_change = policy(ALL_ROLES, ALL_ROLES, agency_limited=False)(
     auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html")

@@ -19,10 +19,10 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.crypto import salted_hmac
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 
+from nyata.core import ratelimit
 from nyata.core.access import policy
 from nyata.core.models import Pemda
 from nyata.core.tenancy import tenant_scope
@@ -33,8 +33,8 @@ from nyata.products.forms import SurveyResponseForm
 from nyata.products.models import Innovation, Survey
 from nyata.products.results import SurveyResult, default_year, parse_year
 
-RATE_LIMIT = 5  # answer sheets per survey per address per hour
-RATE_WINDOW = 3600
+# Answer sheets per survey per address per hour (counted only when one is stored).
+SURVEY_LIMIT = ratelimit.Limit("survey", 5, 3600)
 
 
 PEMDA_CODE = re.compile(r"^[0-9]{2}(?:\.[0-9]{2}){0,3}$")  # Kemendagri region codes: 16, 16.07
@@ -150,11 +150,6 @@ def portal_product(request: HttpRequest, pemda_code: str, pk: int) -> HttpRespon
         })
 
 
-def address_hash(request: HttpRequest) -> str:
-    """A salted hash of the client address: enough to count, useless to identify anyone."""
-    return salted_hmac("nyata.portal.survey.address", request.META.get("REMOTE_ADDR", "")).hexdigest()[:32]
-
-
 @policy(public=True)
 def portal_survey(request: HttpRequest, pemda_code: str, pk: int) -> HttpResponse:
     """The answer sheet of one survey; throttled per address, honeypot against bots."""
@@ -170,8 +165,7 @@ def portal_survey(request: HttpRequest, pemda_code: str, pk: int) -> HttpRespons
         if request.method == "POST":
             if request.POST.get("website"):
                 return redirect(done)  # honeypot filled: a bot; store nothing, say nothing
-            rl_key = f"nyata:portal:rl:{survey.pk}:{address_hash(request)}"
-            if (cache.get(rl_key) or 0) >= RATE_LIMIT:
+            if SURVEY_LIMIT.exceeded(request, str(survey.pk)):
                 context = {**_base(pemda, request.get_full_path()), "innovation": survey.innovation}
                 return render(request, "portal/throttled.html", context, status=429)
             if form.is_valid():
@@ -182,11 +176,7 @@ def portal_survey(request: HttpRequest, pemda_code: str, pk: int) -> HttpRespons
                 except ValidationError as e:
                     form.add_error(None, e)
                 else:
-                    if not cache.add(rl_key, 1, RATE_WINDOW):
-                        try:
-                            cache.incr(rl_key)
-                        except ValueError:
-                            cache.set(rl_key, 1, RATE_WINDOW)
+                    SURVEY_LIMIT.count(request, str(survey.pk))
                     return redirect(done)
             status = 400
         context = {**_base(pemda, request.get_full_path()), "survey": survey, "form": form}
