@@ -97,3 +97,34 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+# Features no Nyata page uses; a script injected despite the CSP still cannot reach them.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
+        "microphone", "midi", "payment", "usb", "serial", "hid", "bluetooth", "browsing-topics",
+    )
+)
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every response; `Cache-Control: no-store` on what a signed-in user
+    sees (evidence, PDFs, exports and pages), unless the view chose its own caching (the portal).
+
+    Browsers and proxies keep no copy of a signed-in user's documents on a shared office computer.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        private = user is not None and user.is_authenticated
+        if (private or response.has_header("Content-Disposition")) and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store, private"
+        return response
+

@@ -150,6 +150,29 @@ class Unit(TenantModel):
     def clean(self) -> None:
         if self.parent_id and self.parent and self.parent.agency_id != self.agency_id:
             raise ValidationError({"parent": _("Unit induk harus dari perangkat daerah yang sama.")})
+        if _makes_cycle(self, "parent"):
+            raise ValidationError({"parent": _("Unit ini tidak dapat menjadi induk dirinya sendiri, "
+                                               "langsung maupun melalui unit di bawahnya.")})
+
+
+# Deeper than any real organisation chart; a longer chain is treated as a cycle.
+MAX_HIERARCHY_DEPTH = 50
+
+
+def _makes_cycle(obj: models.Model, parent_field: str) -> bool:
+    """Whether pointing `obj` at its chosen parent would make it its own ancestor."""
+    if obj.pk is None:
+        return False  # a new row has no descendants yet
+    seen = {obj.pk}
+    node = getattr(obj, parent_field)
+    for _depth in range(MAX_HIERARCHY_DEPTH):
+        if node is None:
+            return False
+        if node.pk in seen:
+            return True
+        seen.add(node.pk)
+        node = getattr(node, parent_field)
+    return True
 
 
 class Position(TenantModel):
@@ -180,6 +203,11 @@ class Position(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if _makes_cycle(self, "superior"):
+            raise ValidationError({"superior": _("Jabatan tidak dapat menjadi atasan dirinya sendiri, "
+                                                 "langsung maupun melalui bawahannya.")})
 
 
 class Official(TenantModel):
