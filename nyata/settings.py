@@ -136,6 +136,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "nyata.core.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "nyata.core.middleware.TenantMiddleware",
@@ -219,6 +220,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": env_int("NYATA_PASSWORD_MIN_LENGTH", _length, 8)},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "nyata.core.passwords.BundledCommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "nyata.core.passwords.MaximumLengthValidator"},
 ]
@@ -238,6 +240,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
+# Never keep what was typed into a password or code field in the attempt log.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "old_password", "new_password1", "new_password2",
+                             "current_password", "token", "otp_token"]
 # Behind the TLS proxy: how many proxies append to X-Forwarded-For (0: the client is REMOTE_ADDR).
 # One reading of the client address for the lockout and the per-address limits.
 TRUSTED_PROXY_COUNT = env_int("NYATA_TRUSTED_PROXY_COUNT", 0, 0)
@@ -277,6 +282,8 @@ SESSION_ENGINE = "nyata.core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("NYATA_SESSION_HOURS", 8, 1) * 3600
+# Signed out after this long without a request (ASVS 7.3.1), whatever the session length left.
+SESSION_IDLE_MINUTES = env_int("NYATA_IDLE_MINUTES", 30, 1)
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_HTTPONLY = True
@@ -323,6 +330,11 @@ SEAL_PASSPHRASE = env_secret("NYATA_SEAL_PASSPHRASE")
 # Where public verification links printed on documents point to.
 PUBLIC_BASE_URL = env_str("NYATA_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 OTP_TOTP_ISSUER = "Nyata"
+
+# Security events (lockouts, second-factor locks, admin roles, storage failures) go to this hook;
+# the default e-mails the Pemda's performance admins and NYATA_SECURITY_ALERT_EMAILS.
+SECURITY_ALERT_HOOK = env_str("NYATA_SECURITY_ALERT_HOOK", "nyata.core.security_events.email_alert")
+SECURITY_ALERT_EMAILS = env_list("NYATA_SECURITY_ALERT_EMAILS")
 
 # Demo mode prints demo credentials; never on in production.
 DEMO_MODE = env_bool("NYATA_DEMO", False)

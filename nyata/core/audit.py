@@ -16,7 +16,7 @@ import json
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
@@ -44,8 +44,8 @@ def _mask(data: Any) -> Any:
     return data
 
 
-def _normalise(data: Any) -> Any:
-    """JSON round-trip so the hashed form equals what the database gives back."""
+def normalise(data: Any) -> Any:
+    """JSON round-trip so the hashed form equals what the database gives back (secrets masked)."""
     return json.loads(json.dumps(_mask(data), cls=DjangoJSONEncoder))
 
 
@@ -142,7 +142,7 @@ def record(
         "object_type": obj._meta.label_lower if obj is not None else "",
         "object_id": str(obj.pk) if obj is not None else "",
         "object_repr": str(obj)[:300] if obj is not None else "",
-        "data": _normalise(data or {}),
+        "data": normalise(data or {}),
         "prev_hash": prev_hash,
     }
     digest = compute_hash(**fields)
@@ -237,21 +237,38 @@ def _events(pemda_id: int) -> Iterator[AuditEvent]:
         yield from AuditEvent.objects.filter(pemda_id=pemda_id).order_by("seq").iterator(2000)
 
 
-def verify_pemda(pemda: Pemda) -> Break | None:
-    """Recompute the chain; return the first break (altered, removed or inserted event)."""
+class ChainEvent(Protocol):
+    pk: Any
+    seq: int
+    created_at: dt.datetime
+    actor_id: int | None
+    actor_label: str
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    data: Any
+    prev_hash: str
+    hash: str
+
+
+def verify_events(
+    events: Iterable[ChainEvent], chain_id: int, head: tuple[int, str] | None, label: str
+) -> Break | None:
+    """Recompute a chain; return the first break (altered, removed or inserted event)."""
     prev_hash, expected_seq = GENESIS, 1
-    for ev in _events(pemda.pk):
+    for ev in events:
         if ev.seq != expected_seq:
             reason = (
                 f"event(s) {expected_seq}..{ev.seq - 1} missing (removed)"
                 if ev.seq > expected_seq
                 else "duplicate or inserted sequence number"
             )
-            return Break(pemda.code, ev.seq, ev.pk, reason)
+            return Break(label, ev.seq, ev.pk, reason)
         if ev.prev_hash != prev_hash:
-            return Break(pemda.code, ev.seq, ev.pk, "link to previous event does not match (inserted or removed)")
+            return Break(label, ev.seq, ev.pk, "link to previous event does not match (inserted or removed)")
         recomputed = compute_hash(
-            pemda_id=ev.pemda_id,
+            pemda_id=chain_id,
             seq=ev.seq,
             created_at=ev.created_at,
             actor_id=ev.actor_id,
@@ -264,18 +281,23 @@ def verify_pemda(pemda: Pemda) -> Break | None:
             prev_hash=ev.prev_hash,
         )
         if recomputed != ev.hash:
-            return Break(pemda.code, ev.seq, ev.pk, "content altered (hash mismatch)")
+            return Break(label, ev.seq, ev.pk, "content altered (hash mismatch)")
         prev_hash, expected_seq = ev.hash, ev.seq + 1
-    head = AuditChainHead.objects.filter(pk=pemda.pk).first()
     last_seq = expected_seq - 1
-    if head is not None and (head.seq != last_seq or head.hash != prev_hash):
+    if head is not None and (head[0] != last_seq or head[1] != prev_hash):
         return Break(
-            pemda.code,
+            label,
             last_seq + 1,
             None,
-            f"chain head says seq {head.seq} but the log ends at {last_seq} (tail removed)",
+            f"chain head says seq {head[0]} but the log ends at {last_seq} (tail removed)",
         )
     return None
+
+
+def verify_pemda(pemda: Pemda) -> Break | None:
+    """Recompute the Pemda's chain; return the first break (altered, removed or inserted event)."""
+    head = AuditChainHead.objects.filter(pk=pemda.pk).first()
+    return verify_events(_events(pemda.pk), pemda.pk, (head.seq, head.hash) if head else None, pemda.code)
 
 
 def verify(pemda_code: str | None = None) -> list[Break]:

@@ -4,6 +4,8 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from nyata.core.models import Agency, Assignment, FiscalYear, Membership, Official, Position, Unit
@@ -90,3 +92,19 @@ class MembershipForm(TenantModelForm):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("berkas Excel (.xlsx)"))
+
+
+class CountedPasswordChangeForm(PasswordChangeForm):
+    """Django's form, with the current-password check counted by the sign-in lockout."""
+
+    def __init__(self, user: Any, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self) -> str:
+        from nyata.core.security_events import check_current_password
+
+        old: str = self.cleaned_data["old_password"]
+        if not check_current_password(self.request, self.user, old):
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -128,3 +129,49 @@ class SecurityHeadersMiddleware:
             response["Cache-Control"] = "no-store, private"
         return response
 
+
+SESSION_STARTED = "nyata_started"
+SESSION_SEEN = "nyata_seen"
+# How stale the "last seen" mark may get before it is written again: one session write a minute
+# at most, so a busy user's requests stay read-only (sessions.py).
+SEEN_RESOLUTION = 60
+
+
+class SessionTimeoutMiddleware:
+    """End a session after `NYATA_IDLE_MINUTES` without a request, and after `NYATA_SESSION_HOURS`
+    since sign-in however active it was (the cookie's own age restarts whenever the session is
+    written, so the absolute length is kept here)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            self.check(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def check(request: HttpRequest) -> None:
+        from django.contrib import messages
+        from django.contrib.auth import logout
+        from django.utils.translation import gettext as _
+
+        now = int(time.time())
+        session = request.session
+        started = session.get(SESSION_STARTED)
+        seen = session.get(SESSION_SEEN)
+        idle = settings.SESSION_IDLE_MINUTES * 60
+        if seen is not None and now - int(seen) > idle:
+            message = _("Sesi Anda berakhir karena tidak ada aktivitas selama %(n)d menit; silakan masuk lagi.") % {
+                "n": settings.SESSION_IDLE_MINUTES}
+        elif started is not None and now - int(started) > settings.SESSION_COOKIE_AGE:
+            message = _("Sesi Anda berakhir setelah %(n)d jam; silakan masuk lagi.") % {
+                "n": settings.SESSION_COOKIE_AGE // 3600}
+        else:
+            if started is None:
+                session[SESSION_STARTED] = now
+            if seen is None or now - int(seen) >= SEEN_RESOLUTION:
+                session[SESSION_SEEN] = now
+            return
+        logout(request)  # the rest of the request runs as anonymous: pages go to sign-in, the API answers 401
+        messages.info(request, message)

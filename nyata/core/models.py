@@ -350,5 +350,47 @@ class AuditChainHead(models.Model):
         return f"{self.pemda_id}:{self.seq}"
 
 
+class SecurityEvent(models.Model):
+    """A security event (sign-in, lockout, second factor, password, role, seal, export).
+
+    Hash-chained like the audit log, one chain per Pemda (`chain` = the Pemda's id) and one for
+    the platform (`chain` = 0: unknown user names, platform operators). Append-only in the
+    database. Not a tenant model: a failed sign-in happens before any Pemda is in scope; the one
+    page that lists events filters by chain explicitly.
+    """
+
+    chain = models.PositiveBigIntegerField()
+    seq = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField()
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor_label = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=100)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=300, blank=True)
+    data = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["chain", "seq"]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="securityevent_unique_seq")]
+        indexes = [models.Index(fields=["chain", "-created_at"], name="security_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.chain}#{self.seq} {self.action}"
+
+
+class SecurityChainHead(models.Model):
+    """The last security event of a chain; locked while appending."""
+
+    chain = models.PositiveBigIntegerField(primary_key=True)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.chain}:{self.seq}"
+
+
 # Role lives in core.roles with every set of roles; re-exported because Membership.role uses it.
 __all__ = ["AGENCY_ROLES", "Role", "TenantManager"]

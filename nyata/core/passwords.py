@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import re
 import string
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -47,3 +50,30 @@ class CompositionValidator:
 
     def get_help_text(self) -> str:
         return _("Memuat huruf besar, huruf kecil, angka dan simbol.")
+
+
+COMMON_LIST = Path(__file__).resolve().parent / "data" / "common-passwords-id.txt"
+# What people put around a word to satisfy a composition rule: a year, "123", a "!".
+_DECORATION = re.compile(r"^[\W\d_]{0,3}(?P<core>.*?)[\W\d_]{0,6}$")
+
+
+@functools.cache
+def _bundled() -> frozenset[str]:
+    lines = COMMON_LIST.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+class BundledCommonPasswordValidator:
+    """Refuse the bundled list of common Indonesian and context words (Nyata, SAKIP, regions, the
+    demo password), also with a few digits or symbols around them (Palembang2026!, bismillah123).
+    Django's CommonPasswordValidator, which runs beside it, covers the common passwords in English."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        lowered = password.lower().strip()
+        match = _DECORATION.match(lowered)
+        core = match.group("core") if match else lowered
+        if lowered in _bundled() or (len(core) >= 3 and core in _bundled()):
+            raise ValidationError(_("Kata sandi ini terlalu umum atau mudah ditebak."), code="password_too_common")
+
+    def get_help_text(self) -> str:
+        return _("Bukan kata sandi yang umum atau mudah ditebak.")

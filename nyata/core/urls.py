@@ -9,6 +9,7 @@ urlpatterns = [
     path("sandi/", views.password_change, name="password_change"),
     path("sandi/selesai/", views.password_change_done, name="password_change_done"),
     path("keamanan/", views.security, name="security"),
+    path("keamanan/peristiwa/", views.security_event_list, name="security_event_list"),
     path("i18n/bahasa/", views.set_language, name="set_language"),
     path("pemda/pilih/", views.pemda_switch, name="pemda_switch"),
     path("organisasi/pd/", views.agency_list, name="agency_list"),

@@ -5,21 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from nyata.core import actions, ratelimit
+from nyata.core import actions, ratelimit, security_events
 from nyata.core.access import NyataRequest, get_for_user, policy, reach
 from nyata.core.forms import (
     AgencyForm,
     AssignmentForm,
+    CountedPasswordChangeForm,
     FiscalYearForm,
     MembershipForm,
     OfficialForm,
@@ -29,7 +32,16 @@ from nyata.core.forms import (
 )
 from nyata.core.importers import import_organisation, template_bytes
 from nyata.core.middleware import SESSION_PEMDA
-from nyata.core.models import Agency, Assignment, AuditEvent, FiscalYear, Membership, Official, Position
+from nyata.core.models import (
+    Agency,
+    Assignment,
+    AuditEvent,
+    FiscalYear,
+    Membership,
+    Official,
+    Position,
+    SecurityEvent,
+)
 from nyata.core.roles import ADMINS, ALL_ROLES, HISTORY_READERS, ORG_READERS, PEMDA_MEMBERS, PEMDA_WIDE_ROLES
 from nyata.core.xlsx import XLSX_CONTENT_TYPE, ImportErrors
 
@@ -42,16 +54,43 @@ _login = auth_views.LoginView.as_view(template_name="registration/login.html", r
 
 
 @policy(public=True)
-def login(request: HttpRequest) -> HttpResponse:
+def login(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST" and not LOGIN_LIMIT.take(request):
         return ratelimit.refused(request, LOGIN_LIMIT)
     return _login(request)
 
 
 logout = policy(public=True)(auth_views.LogoutView.as_view())
-password_change = policy(ALL_ROLES, ALL_ROLES, agency_limited=False)(
-    auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html")
-)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's view; a wrong current password counts toward the lockout, which ends the session."""
+
+    form_class = CountedPasswordChangeForm
+    template_name = "registration/password_change.html"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().post(request, *args, **kwargs)
+        except security_events.LockedOut:
+            return security_locked_out(request)
+
+    def form_valid(self, form: CountedPasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        security_events.record(security_events.PASSWORD_CHANGED, actor=form.user, request=self.request)
+        return response
+
+
+def security_locked_out(request: HttpRequest) -> HttpResponse:
+    """Too many wrong passwords from an open session: the session ends, the lockout page shows."""
+    auth_logout(request)
+    return render(request, "registration/locked.html", status=403)
+
+
+password_change = policy(ALL_ROLES, ALL_ROLES, agency_limited=False)(PasswordChangeView.as_view())
 password_change_done = policy(ALL_ROLES, agency_limited=False)(
     auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html")
 )
@@ -341,3 +380,31 @@ def object_history(request: NyataRequest, label: str, pk: int) -> HttpResponse:
     obj = get_for_user(request, model, agency_field, pk=pk)
     events = AuditEvent.objects.filter(object_type=label, object_id=str(obj.pk)).order_by("-seq")
     return render(request, "core/history.html", {"object": obj, "events": events})
+
+
+# --- security events ----------------------------------------------------------------------------
+
+SECURITY_PAGE = 100
+
+
+@policy(ADMINS)
+def security_event_list(request: NyataRequest) -> HttpResponse:
+    """The Pemda's security events, newest first, a page at a time (`?sebelum=<seq>`)."""
+    events = SecurityEvent.objects.filter(chain=request.pemda.pk).select_related("actor").order_by("-seq")
+    action = request.GET.get("jenis", "")
+    if action in security_events.LABELS:
+        events = events.filter(action=action)
+    before = request.GET.get("sebelum", "")
+    if before.isdigit() and len(before) < 19:
+        events = events.filter(seq__lt=int(before))
+    rows = list(events[: SECURITY_PAGE + 1])
+    more = len(rows) > SECURITY_PAGE
+    rows = rows[:SECURITY_PAGE]
+    context = {
+        "events": [(e, security_events.label_of(e.action)) for e in rows],
+        "next_before": rows[-1].seq if more else None,
+        "actions": sorted(((code, str(label)) for code, label in security_events.LABELS.items()),
+                          key=lambda item: item[1]),
+        "action": action,
+    }
+    return render(request, "core/security_events.html", context)
