@@ -11,6 +11,7 @@ negative. Nothing changes once the agreement is locked.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
@@ -411,20 +412,22 @@ def record_signature(*, actor: User | None, agreement: Agreement, party: str, of
         agreement.status = Agreement.Status.SIGNED_FIRST
         agreement.save(update_fields=["status", "updated_at"])
         return agreement
-    _seal(actor=actor, agreement=agreement, event_seq=event.seq, event_hash=event.hash, at=now)
+    _record_signed(actor=actor, agreement=agreement, event_seq=event.seq, event_hash=event.hash, at=now)
     return agreement
 
 
-def _seal(*, actor: User | None, agreement: Agreement, event_seq: int, event_hash: str,
-          at: dt.datetime) -> None:
+def _record_signed(*, actor: User | None, agreement: Agreement, event_seq: int, event_hash: str,
+                   at: dt.datetime) -> None:
+    """Every party signed: record the fact now, seal the PDF after commit.
+
+    Compiling and sealing the PDF takes a second or more; done here it would hold the Pemda's
+    audit-chain lock (taken by the `signed` event) the whole time, and every write of that
+    Pemda would wait for it. The seal runs as a task after commit (inline when no worker is
+    configured) and records its own `sealed` event.
+    """
     agreement.status = Agreement.Status.SIGNED
     agreement.signed_at = at
     agreement.chain_seq, agreement.chain_hash = event_seq, event_hash
-    agreement.save()  # the renderer reads the agreement back from the database
-    pdf = documents.compile_pdf([agreement], final=True)
-    sealed = seal.seal_pdf(pdf, reason=f"Segel Pemda atas {agreement}", location=agreement.place)
-    agreement.document_sha256 = hashlib.sha256(sealed).hexdigest()
-    agreement.signed_pdf.save(f"{agreement.verification_code}.pdf", ContentFile(sealed), save=False)
     agreement.save()
     previous = agreement.supersedes
     if previous is not None and previous.status == Agreement.Status.SIGNED:
@@ -432,8 +435,36 @@ def _seal(*, actor: User | None, agreement: Agreement, event_seq: int, event_has
         previous.save(update_fields=["status", "updated_at"])
         audit.record(pemda=agreement.pemda_id, actor=actor, action="nyata.agreement.superseded",
                      obj=previous, data={"by": agreement.pk})
-    audit.record(pemda=agreement.pemda_id, actor=actor, action="nyata.agreement.sealed", obj=agreement,
-                 data={"document_sha256": agreement.document_sha256})
+    transaction.on_commit(functools.partial(_enqueue_seal, agreement.pk, actor.pk if actor else None))
+
+
+def _enqueue_seal(agreement_id: int, actor_id: int | None) -> None:
+    from nyata.agreements.tasks import agreement_seal_task
+
+    agreement_seal_task.enqueue(agreement_id, actor_id)
+
+
+def agreement_seal(*, actor: User | None, agreement_id: int) -> Agreement:
+    """Compile the signed PK's PDF and seal it, outside any transaction; then record the result.
+
+    Idempotent: a PK already sealed is returned as it is. Only the final write (file, hash and
+    the `sealed` audit event) takes the locks, for milliseconds.
+    """
+    agreement = Agreement.objects.get(pk=agreement_id)
+    if agreement.signed_pdf or agreement.status not in (Agreement.Status.SIGNED, Agreement.Status.SUPERSEDED):
+        return agreement
+    pdf = documents.compile_pdf([agreement], final=True)
+    sealed = seal.seal_pdf(pdf, reason=f"Segel Pemda atas {agreement}", location=agreement.place)
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=agreement_id)
+        if agreement.signed_pdf:
+            return agreement
+        agreement.document_sha256 = hashlib.sha256(sealed).hexdigest()
+        agreement.signed_pdf.save(f"{agreement.verification_code}.pdf", ContentFile(sealed), save=False)
+        agreement.save(update_fields=["document_sha256", "signed_pdf", "updated_at"])
+        audit.record(pemda=agreement.pemda_id, actor=actor, action="nyata.agreement.sealed", obj=agreement,
+                     data={"document_sha256": agreement.document_sha256})
+    return agreement
 
 
 def chain_head(pemda_id: int) -> AuditChainHead | None:

@@ -40,6 +40,7 @@ from nyata.reporting.models import (
     Status,
     Verification,
 )
+from nyata.reporting.tasks import recompute_after_commit
 
 
 def _require(actor: User | None, pemda_id: int, roles: Iterable[str], agency: Agency | None = None) -> None:
@@ -229,10 +230,8 @@ def realisation_verify(
     for agency_id, quarter_id in {(r.agency_id, r.quarter_id) for r in locked}:
         _settle_budget(agency_id, quarter_id)
     if verdict == Verification.Verdict.ACCEPT:
-        from nyata.reporting import scores
-
         for pemda, year in {(r.pemda_id, r.quarter.fiscal_year.year) for r in locked}:
-            scores.recompute(pemda, year)
+            recompute_after_commit(pemda, year)
     return locked
 
 
@@ -266,9 +265,7 @@ def realisation_reopen(*, actor: User | None, realisation: Realisation, reason: 
     BudgetRealisation.objects.filter(agency_id=r.agency_id, quarter_id=r.quarter_id).update(status=Status.DRAFT)
     audit.record(pemda=r.pemda_id, actor=actor, action="nyata.realisation.reopened", obj=r,
                  data={"reason": reason, "value": str(r.value)})
-    from nyata.reporting import scores
-
-    scores.recompute(r.pemda_id, r.quarter.fiscal_year.year)
+    recompute_after_commit(r.pemda_id, r.quarter.fiscal_year.year)
     return r
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from asn1crypto import x509 as asn1_x509
 from django.core.exceptions import ValidationError
+from django.test import TestCase
 from django_otp.oath import totp
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
@@ -34,9 +35,10 @@ def _state(a: Agreement) -> tuple[Any, ...]:
 def _sign_both(plan: Plan) -> Agreement:
     w = plan.world
     a = actions.agreement_lock(actor=w.users["perf_admin"], agreement=plan.pk)
-    actions.agreement_sign(actor=w.users["agency_head"], agreement=a, party="first",
-                           otp_token=plan.token("agency_head"))
-    actions.agreement_sign(actor=w.users["leader"], agreement=a, party="second", otp_token=plan.token("leader"))
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the seal runs after commit
+        actions.agreement_sign(actor=w.users["agency_head"], agreement=a, party="first",
+                               otp_token=plan.token("agency_head"))
+        actions.agreement_sign(actor=w.users["leader"], agreement=a, party="second", otp_token=plan.token("leader"))
     a.refresh_from_db()
     return a
 
@@ -206,10 +208,11 @@ def test_amendment_supersedes_after_signing(plan: Plan) -> None:
         # The signed version stays current until the amendment is signed.
         assert services.current_agreement(agency=w.a1, year=2026) == old
         new = actions.agreement_lock(actor=admin, agreement=new)
-        actions.agreement_sign(actor=w.users["agency_head"], agreement=new, party="first",
-                               otp_token=f"{totp(bytes.fromhex(KEYS['agency_head']), t0=-30):06d}")
-        actions.agreement_sign(actor=w.users["leader"], agreement=new, party="second",
-                               otp_token=f"{totp(bytes.fromhex(KEYS['leader']), t0=-30):06d}")
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            actions.agreement_sign(actor=w.users["agency_head"], agreement=new, party="first",
+                                   otp_token=f"{totp(bytes.fromhex(KEYS['agency_head']), t0=-30):06d}")
+            actions.agreement_sign(actor=w.users["leader"], agreement=new, party="second",
+                                   otp_token=f"{totp(bytes.fromhex(KEYS['leader']), t0=-30):06d}")
         old.refresh_from_db()
         assert old.status == "superseded" and old.signed_pdf
         assert services.current_agreement(agency=w.a1, year=2026) == new

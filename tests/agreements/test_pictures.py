@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import TestCase
 
 from nyata.agreements import actions
 from nyata.core.tenancy import tenant_scope
@@ -19,10 +20,11 @@ def test_first_pages_of_a_pk_and_a_pact(plan: Plan) -> None:
     with tenant_scope(w.a):
         for i, a in enumerate((plan.pk, plan.pakta)):
             a = actions.agreement_lock(actor=w.users["perf_admin"], agreement=a)
-            actions.record_signature(actor=None, agreement=a, party="first", official=a.first_party,
-                                     otp_verified=False)
-            actions.record_signature(actor=None, agreement=a, party="second", official=a.second_party,
-                                     otp_verified=False)
+            with TestCase.captureOnCommitCallbacks(execute=True):  # the seal runs after commit
+                actions.record_signature(actor=None, agreement=a, party="first", official=a.first_party,
+                                         otp_verified=False)
+                actions.record_signature(actor=None, agreement=a, party="second", official=a.second_party,
+                                         otp_verified=False)
             a.refresh_from_db()
             with a.signed_pdf.open("rb") as f:
                 pdf = f.read()

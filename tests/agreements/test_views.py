@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -25,9 +26,11 @@ def _signed(plan: Plan) -> Agreement:
     w = plan.world
     with tenant_scope(w.a):
         a = actions.agreement_lock(actor=w.users["perf_admin"], agreement=plan.pk)
-        actions.agreement_sign(actor=w.users["agency_head"], agreement=a, party="first",
-                               otp_token=plan.token("agency_head"))
-        actions.agreement_sign(actor=w.users["leader"], agreement=a, party="second", otp_token=plan.token("leader"))
+        with TestCase.captureOnCommitCallbacks(execute=True):  # the seal runs after commit
+            actions.agreement_sign(actor=w.users["agency_head"], agreement=a, party="first",
+                                   otp_token=plan.token("agency_head"))
+            actions.agreement_sign(actor=w.users["leader"], agreement=a, party="second",
+                                   otp_token=plan.token("leader"))
         a.refresh_from_db()
         return a
 
@@ -61,8 +64,9 @@ def test_admin_locks_and_parties_sign_through_the_pages(plan: Plan) -> None:
     resp = head.post(reverse("agreement_sign", args=[plan.pk.pk]),
                      {"party": "first", "otp_token": plan.token("agency_head"), "confirm": "on"})
     assert resp.status_code == 302
-    resp = w.client("leader").post(reverse("agreement_sign", args=[plan.pk.pk]),
-                                   {"party": "second", "otp_token": plan.token("leader"), "confirm": "on"})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        resp = w.client("leader").post(reverse("agreement_sign", args=[plan.pk.pk]),
+                                       {"party": "second", "otp_token": plan.token("leader"), "confirm": "on"})
     assert resp.status_code == 302
     with tenant_scope(w.a):
         plan.pk.refresh_from_db()
@@ -138,10 +142,11 @@ def test_verification_by_code_and_superseded(plan: Plan) -> None:
 
         from tests.agreements.conftest import KEYS
 
-        actions.agreement_sign(actor=w.users["agency_head"], agreement=new, party="first",
-                               otp_token=f"{totp(bytes.fromhex(KEYS['agency_head']), t0=-30):06d}")
-        actions.agreement_sign(actor=w.users["leader"], agreement=new, party="second",
-                               otp_token=f"{totp(bytes.fromhex(KEYS['leader']), t0=-30):06d}")
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            actions.agreement_sign(actor=w.users["agency_head"], agreement=new, party="first",
+                                   otp_token=f"{totp(bytes.fromhex(KEYS['agency_head']), t0=-30):06d}")
+            actions.agreement_sign(actor=w.users["leader"], agreement=new, party="second",
+                                   otp_token=f"{totp(bytes.fromhex(KEYS['leader']), t0=-30):06d}")
     resp = _verify(anon, _pdf(a))  # the old PDF is still authentic, but superseded
     page = BeautifulSoup(resp.content, "html.parser")
     assert page.select_one("[data-testid=verify-result]")["data-ok"] == "1"

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import TestCase
 from django.urls import reverse
 
 from nyata.core.models import AuditEvent
@@ -45,7 +46,8 @@ def test_a_quarter_walks_from_draft_to_accepted(world: World, pk: Pk) -> None:
         actions.realisation_verify(actor=world.users["inspector"], realisations=[i2], verdict="return",
                                    comment="Bukti daftar hadir pelatihan belum ada")
         others = list(Realisation.objects.exclude(pk=i2.pk))
-        actions.realisation_verify(actor=world.users["inspector"], realisations=others, verdict="accept")
+        with TestCase.captureOnCommitCallbacks(execute=True):  # scores follow after commit
+            actions.realisation_verify(actor=world.users["inspector"], realisations=others, verdict="accept")
         snap = ScoreSnapshot.objects.get(agency=pk.agency, year=2026, quarter=1)
         assert snap.completeness == pytest.approx(2 / 3)
         # the operator fixes the returned item; the head resubmits; the inspector accepts
@@ -55,7 +57,8 @@ def test_a_quarter_walks_from_draft_to_accepted(world: World, pk: Pk) -> None:
         assert fixed.status == "draft"
         assert actions.realisation_submit(actor=world.users["agency_head"], agency=pk.agency,
                                           quarter=pk.q1)[0].pk == i2.pk
-        actions.realisation_verify(actor=world.users["inspector"], realisations=[i2], verdict="accept")
+        with TestCase.captureOnCommitCallbacks(execute=True):  # scores follow after commit
+            actions.realisation_verify(actor=world.users["inspector"], realisations=[i2], verdict="accept")
         snap.refresh_from_db()
         assert snap.completeness == 1
         assert snap.score is not None and snap.rank == 1
@@ -154,8 +157,9 @@ def test_reopening_needs_a_performance_admin_and_a_reason(world: World, pk: Pk) 
     with tenant_scope(world.a):
         rows = _fill(world, pk)
         actions.realisation_submit(actor=world.users["agency_head"], agency=pk.agency, quarter=pk.q1)
-        actions.realisation_verify(actor=world.users["inspector"], realisations=list(Realisation.objects.all()),
-                                   verdict="accept")
+        with TestCase.captureOnCommitCallbacks(execute=True):  # scores follow after commit
+            actions.realisation_verify(actor=world.users["inspector"], realisations=list(Realisation.objects.all()),
+                                       verdict="accept")
         r = rows["I1"]
         with pytest.raises(ValidationError, match="Peran Anda"):
             actions.realisation_reopen(actor=world.users["inspector"], realisation=r, reason="alasan yang cukup")
@@ -163,7 +167,8 @@ def test_reopening_needs_a_performance_admin_and_a_reason(world: World, pk: Pk) 
             actions.realisation_reopen(actor=world.users["perf_admin"], realisation=r, reason="")
     url = reverse("report_reopen", args=[r.pk])
     assert world.client("agency_head").post(url, {"reason": "x" * 20}).status_code == 403
-    resp = world.client("perf_admin").post(url, {"reason": "Salah ketik angka pada laporan BPS"})
+    with TestCase.captureOnCommitCallbacks(execute=True):  # scores follow after commit
+        resp = world.client("perf_admin").post(url, {"reason": "Salah ketik angka pada laporan BPS"})
     assert resp.status_code == 302
     with tenant_scope(world.a):
         r.refresh_from_db()
@@ -193,8 +198,9 @@ def test_a_missing_report_counts_as_zero_after_the_deadline(world: World, pk: Pk
     with tenant_scope(world.a):
         _fill(world, pk)
         actions.realisation_submit(actor=world.users["agency_head"], agency=pk.agency, quarter=pk.q1)
-        actions.realisation_verify(actor=world.users["inspector"], realisations=list(Realisation.objects.all()),
-                                   verdict="accept")
+        with TestCase.captureOnCommitCallbacks(execute=True):  # scores follow after commit
+            actions.realisation_verify(actor=world.users["inspector"], realisations=list(Realisation.objects.all()),
+                                       verdict="accept")
         snap = ScoreSnapshot.objects.get(agency=other.agency, year=2026, quarter=1)
         assert snap.score == 0 and "not_reported" in snap.flags
     body = world.client("leader").get(reverse("report_board") + f"?tw={pk.q1.pk}").content.decode()
