@@ -16,7 +16,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -452,19 +452,19 @@ def agreement_seal(*, actor: User | None, agreement_id: int) -> Agreement:
     """
     agreement = Agreement.objects.get(pk=agreement_id)
     if agreement.signed_pdf or agreement.status not in (Agreement.Status.SIGNED, Agreement.Status.SUPERSEDED):
-        return agreement
+        return cast("Agreement", agreement)
     pdf = documents.compile_pdf([agreement], final=True)
     sealed = seal.seal_pdf(pdf, reason=f"Segel Pemda atas {agreement}", location=agreement.place)
     with transaction.atomic():
         agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=agreement_id)
         if agreement.signed_pdf:
-            return agreement
+            return cast("Agreement", agreement)
         agreement.document_sha256 = hashlib.sha256(sealed).hexdigest()
         agreement.signed_pdf.save(f"{agreement.verification_code}.pdf", ContentFile(sealed), save=False)
         agreement.save(update_fields=["document_sha256", "signed_pdf", "updated_at"])
         audit.record(pemda=agreement.pemda_id, actor=actor, action="nyata.agreement.sealed", obj=agreement,
                      data={"document_sha256": agreement.document_sha256})
-    return agreement
+    return cast("Agreement", agreement)
 
 
 def chain_head(pemda_id: int) -> AuditChainHead | None:

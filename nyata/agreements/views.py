@@ -6,7 +6,7 @@ import hashlib
 import io
 import zipfile
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -40,7 +40,7 @@ def _errors(e: ValidationError) -> str:
 def _agreement(request: NyataRequest, pk: int) -> Agreement:
     qs = Agreement.objects.select_related("position", "agency", "first_party", "second_party",
                                           "second_party_position", "supersedes", "ceremony")
-    return get_for_user(request, qs, "agency", pk=pk)
+    return cast("Agreement", get_for_user(request, qs, "agency", pk=pk))
 
 
 def _pdf_response(name: str, content: bytes, inline: bool = True) -> HttpResponse:

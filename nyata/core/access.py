@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -139,7 +139,7 @@ def agency_for_user(request: HttpRequest, agency_id: int) -> Agency:
     pemda = getattr(request, "pemda", None)
     for m in getattr(request, "memberships", ()):
         if pemda is not None and m.pemda_id == pemda.pk and m.role in AGENCY_ROLES and m.agency_id == agency_id:
-            return m.agency
+            return cast("Agency", m.agency)
     return get_for_user(request, Agency, "pk", pk=agency_id)
 
 

@@ -10,6 +10,7 @@ number of processes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,7 +30,7 @@ def client_address(request: HttpRequest) -> str:
     forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
     if len(forwarded) < proxies:
         return remote
-    return forwarded[-proxies]
+    return cast("str", forwarded[-proxies])
 
 
 def address_hash(request: HttpRequest, scope: str = "survey") -> str:

@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 
@@ -144,7 +144,7 @@ def _agencies(pemda: Pemda, rows: list[dict[str, str]]) -> dict[str, Agency]:
 
 def _position(pemda: Pemda, code: str, **fields: Any) -> Position:
     pos, _ = _get_or_save(Position, {"code": code}, lambda: Position(pemda=pemda, code=code, **fields))
-    return pos
+    return cast("Position", pos)
 
 
 def _appoint(
@@ -167,7 +167,7 @@ def _appoint(
         actions.record_save(
             actor=None, obj=Assignment(pemda=pemda, official=official, position=position, start=start, acting=acting)
         )
-    return official
+    return cast("Official", official)
 
 
 def _user(username: str, full_name: str) -> User:

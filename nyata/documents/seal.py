@@ -16,6 +16,7 @@ import functools
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -120,7 +121,7 @@ def _signer(p12: str, passphrase: bytes, mtime: float) -> signers.SimpleSigner:
     signer = signers.SimpleSigner.load_pkcs12(p12, passphrase=passphrase)
     if signer is None:
         raise RuntimeError(f"Segel elektronik tidak dapat dibaca: {p12}")
-    return signer
+    return cast("signers.SimpleSigner", signer)  # pyHanko is untyped
 
 
 def signer() -> signers.SimpleSigner:
@@ -148,7 +149,7 @@ def seal_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
         certify=True, docmdp_permissions=fields.MDPPerm.NO_CHANGES,
     )
     out = signers.sign_pdf(writer, meta, signer=signer())
-    return out.getvalue()
+    return cast("bytes", out.getvalue())
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.utils.translation import gettext as _
 
@@ -484,8 +484,8 @@ def export_plan(period: PlanPeriod, agency: Agency | None = None) -> Rows:
     ind_code = {i.pk: i.code for i in ind_list}
 
     def values(model: Any) -> Iterable[Any]:
-        return model.objects.filter(indicator_id__in=ind_code).order_by(
-            "indicator__code", "year", *(["quarter"] if model is QuarterTarget else []))
+        return cast("Iterable[Any]", model.objects.filter(indicator_id__in=ind_code).order_by(
+            "indicator__code", "year", *(["quarter"] if model is QuarterTarget else [])))
 
     ceilings = BudgetCeiling.objects.filter(
         models_q_period(period, agency)).select_related(

@@ -273,7 +273,7 @@ class CeilingForm(forms.Form):
         item = qs.filter(pk=pk).first() if qs is not None else None
         if item is None:
             raise forms.ValidationError(_("Pilih program, kegiatan, atau sub kegiatan."))
-        return item
+        return cast("Program | Activity | SubActivity", item)
 
 
 class RevisionForm(forms.Form):

@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import random
 from pathlib import Path
+from typing import cast
 
 from nyata.core import audit
 from nyata.core.models import Agency, Pemda
@@ -58,7 +59,7 @@ def _rows() -> list[dict[str, str]]:
 def _save(pemda: Pemda, agency: Agency, **fields: object) -> Innovation:
     existing = Innovation.objects.filter(agency=agency, year=YEAR, name=fields["name"]).first()
     if existing is not None:
-        return existing
+        return cast("Innovation", existing)
     return innovation_save(actor=None, innovation=Innovation(pemda=pemda, agency=agency, year=YEAR, **fields))
 
 

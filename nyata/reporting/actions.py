@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -64,10 +64,10 @@ def _check_quarter(quarter: Quarter) -> None:
 
 def _version(r: Realisation, event: str, actor: User | None, note: str = "") -> RealisationVersion:
     r.version += 1
-    return RealisationVersion.objects.create(
+    return cast("RealisationVersion", RealisationVersion.objects.create(
         pemda_id=r.pemda_id, realisation=r, number=r.version, event=event, status=r.status, value=r.value,
         narrative=r.narrative, note=note, actor=actor, at=timezone.now(),
-    )
+    ))
 
 
 def _indicator_of(agency: Agency, quarter: Quarter, agreement_indicator_id: int) -> AgreementIndicator:
@@ -96,7 +96,7 @@ def _locked_row(ai: AgreementIndicator, agency: Agency, quarter: Quarter) -> Rea
         )
         r = Realisation.objects.select_for_update(of=("self",)).get(agreement_indicator=ai, quarter=quarter)
     r.agreement_indicator, r.quarter = ai, quarter  # already loaded: no extra queries for str() and checks
-    return r
+    return cast("Realisation", r)
 
 
 def _write_value(
@@ -266,7 +266,7 @@ def realisation_reopen(*, actor: User | None, realisation: Realisation, reason: 
     audit.record(pemda=r.pemda_id, actor=actor, action="nyata.realisation.reopened", obj=r,
                  data={"reason": reason, "value": str(r.value)})
     recompute_after_commit(r.pemda_id, r.quarter.fiscal_year.year)
-    return r
+    return cast("Realisation", r)
 
 
 def _scan(data: bytes, name: str) -> None:
@@ -465,4 +465,4 @@ def self_critique_save(
         pemda=p, actor=actor, action="nyata.selfcritique.submitted" if submit else "nyata.selfcritique.saved",
         obj=sc, data={"summary": sc.summary, "quarter": quarter.pk, **{k: len(v) for k, v in children.items()}},
     )
-    return sc
+    return cast("SelfCritique", sc)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from decimal import Decimal as D
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -48,7 +48,7 @@ def _value(ai: object, q: int, strength: float, code: str) -> D:
     value = target * D(str(round((2 - factor) if lower else factor, 4)))
     if ai.unit == "persen":  # type: ignore[attr-defined]
         value = min(value, D(100))
-    return max(value, D(0)).quantize(D(1).scaleb(-ai.decimals))  # type: ignore[attr-defined]
+    return cast("D", max(value, D(0)).quantize(D(1).scaleb(-ai.decimals)))  # type: ignore[attr-defined]
 
 
 def load(pemda: Pemda) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -45,7 +45,7 @@ def agency_quarter_for_user(request: NyataRequest, agency_id: int, quarter_id: i
 
 def _realisation(request: NyataRequest, pk: int) -> Realisation:
     qs = Realisation.objects.select_related("agency", "quarter__fiscal_year", "agreement_indicator")
-    return get_for_user(request, qs, "agency", pk=pk)
+    return cast("Realisation", get_for_user(request, qs, "agency", pk=pk))
 
 
 def _errors(e: ValidationError) -> list[str]:
@@ -57,7 +57,7 @@ def _quarter_from_query(request: NyataRequest) -> Quarter | None:
     if wanted.isdigit():
         q = Quarter.objects.select_related("fiscal_year").filter(pk=int(wanted)).first()
         if q is not None:
-            return q
+            return cast("Quarter | None", q)
     return queries.default_quarter()
 
 
