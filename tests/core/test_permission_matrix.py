@@ -6,16 +6,16 @@ Adding a URL without a policy, or with parameters but no sample below, fails her
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
-from nyata.api.api import api
 from nyata.core.access import SAFE_METHODS, Policy
 from nyata.core.models import AGENCY_ROLES
 from tests.conftest import World
+from tests.core.routes import api_operations, page_routes
 
 ROLES = ["anonymous", "leader", "perf_admin", "planner", "inspector", "agency_head", "agency_operator", "outsider"]
 TARGETS = ["own_agency", "other_agency", "other_pemda"]
@@ -60,29 +60,6 @@ for _app in ("planning", "agreements", "reporting", "dashboard", "projects", "pr
     URL_SAMPLES.update(getattr(_mod, "URL_SAMPLES", {}))
     API_SAMPLES.update(getattr(_mod, "API_SAMPLES", {}))
     NOT_AGENCY_OWNED |= set(getattr(_mod, "NOT_AGENCY_OWNED", set()))
-
-
-def _walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            yield from _walk(p.url_patterns, prefix + str(p.pattern))
-        else:
-            yield prefix + str(p.pattern), p
-
-
-def page_routes() -> list[tuple[str, URLPattern]]:
-    return [(route, p) for route, p in _walk(get_resolver().url_patterns) if not route.startswith("api/v1/")]
-
-
-def api_operations() -> list[tuple[str, str, Any]]:
-    ops = []
-    for prefix, router in api._routers:
-        for path, path_view in router.path_operations.items():
-            for op in path_view.operations:
-                for method in op.methods:
-                    full = "/" + "/".join(x.strip("/") for x in (prefix, path) if x.strip("/"))
-                    ops.append((full, method, op.view_func))
-    return ops
 
 
 def test_every_page_has_a_policy_and_a_sample() -> None:
