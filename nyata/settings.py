@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "nyata.products",
     "nyata.portal",
     "nyata.demo",
+    "nyata.onboarding",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +228,9 @@ AUTH_PASSWORD_VALIDATORS = [
 if PASSWORD_POLICY == "bssn":
     AUTH_PASSWORD_VALIDATORS.append({"NAME": "nyata.core.passwords.CompositionValidator"})
 PASSWORD_MAX_AGE_DAYS = env_int("NYATA_PASSWORD_MAX_AGE_DAYS", 90 if PASSWORD_POLICY == "bssn" else 0, 0)
+
+# Invitation and password-reset links (Django's token generator): one use, then expired.
+PASSWORD_RESET_TIMEOUT = env_int("NYATA_SET_PASSWORD_HOURS", 72, 1) * 3600
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

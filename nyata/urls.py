@@ -12,5 +12,6 @@ urlpatterns = [
     path("proyek/", include("nyata.projects.urls")),
     path("produk/", include("nyata.products.urls")),
     path("publik/", include("nyata.portal.urls")),
+    path("persiapan/", include("nyata.onboarding.urls")),
     path("", include("nyata.core.urls")),
 ]

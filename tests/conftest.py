@@ -1,8 +1,9 @@
 """The cast every test can use: two Pemda, three agencies, one user per role.
 
-Pemda A ("99") has agencies A1 and A2; Pemda B ("98") has B1. `world.users[role]`
+Pemda A ("99") has agencies A1 and A2; Pemda B ("98.01") has B1. `world.users[role]`
 holds a user with that role in Pemda A (agency roles in A1); `world.outsider` is a
-performance admin of Pemda B.
+performance admin of Pemda B; `world.users["platform_operator"]` is the host's operator
+(no role in any Pemda).
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def make_user(username: str) -> User:
 def build_world() -> World:
     with unscoped():
         a = actions.pemda_create(actor=None, code="99", name="Provinsi Uji", kind="provinsi")
-        b = actions.pemda_create(actor=None, code="98", name="Kabupaten Lain", kind="kabupaten")
+        b = actions.pemda_create(actor=None, code="98.01", name="Kabupaten Lain", kind="kabupaten")
     with tenant_scope(a):
         a1 = actions.record_save(actor=None, obj=Agency(pemda=a, code="A1", name="Dinas Satu", kind="dinas"))
         a2 = actions.record_save(actor=None, obj=Agency(pemda=a, code="A2", name="Dinas Dua", kind="dinas"))
@@ -92,6 +93,12 @@ def build_world() -> World:
             w.positions[ag.code] = p
             w.officials[ag.code] = o
         for role in Role:
+            if role == Role.PLATFORM_OPERATOR:  # a flag on the user, not a membership in Pemda A
+                user = make_user(role.value)
+                user.is_platform_operator = True
+                user.save(update_fields=["is_platform_operator"])
+                w.users[role.value] = user
+                continue
             user = make_user(role.value)
             agency = a1 if role in (Role.AGENCY_HEAD, Role.AGENCY_OPERATOR) else None
             actions.membership_grant(actor=None, pemda=a, user=user, role=role, agency=agency)

@@ -34,9 +34,9 @@ from nyata.agreements.models import (
     AgreementProgram,
     Ceremony,
     Signature,
-    SignerLink,
 )
 from nyata.core import audit
+from nyata.core.accounts import check_public_url, official_for_user
 from nyata.core.models import Assignment, AuditChainHead, Official, Pemda, Position, User
 from nyata.core.periods import ensure_year_open
 from nyata.core.tenancy import unscoped
@@ -312,8 +312,8 @@ def agreement_unlock(*, actor: User, agreement: Agreement) -> Agreement:
 
 
 def official_of(user: User) -> Official | None:
-    link = SignerLink.objects.filter(user=user).select_related("official").first()
-    return link.official if link else None
+    """The official this user signs as in the Pemda in scope (core's Account link)."""
+    return official_for_user(user)
 
 
 def parties_of(user: User, agreement: Agreement) -> list[str]:
@@ -330,6 +330,7 @@ def parties_of(user: User, agreement: Agreement) -> list[str]:
 
 
 def _check_can_sign(*, actor: User, agreement: Agreement, party: str) -> Official:
+    check_public_url(agreement.pemda)  # the sealed QR must open the public page
     if party not in Signature.Party.values:
         raise ValidationError(_("Pihak penanda tangan tidak dikenal."))
     if agreement.status == Agreement.Status.DRAFT:
@@ -425,6 +426,7 @@ def _record_signed(*, actor: User | None, agreement: Agreement, event_seq: int, 
     Pemda would wait for it. The seal runs as a task after commit (inline when no worker is
     configured) and records its own `sealed` event.
     """
+    check_public_url(agreement.pemda)  # the sealed QR must open the public page
     agreement.status = Agreement.Status.SIGNED
     agreement.signed_at = at
     agreement.chain_seq, agreement.chain_hash = event_seq, event_hash
@@ -542,16 +544,3 @@ def ceremony_generate(*, actor: User | None, ceremony: Ceremony, illustrative: b
                                   ceremony=ceremony, illustrative=illustrative)
     Agreement.objects.filter(year=ceremony.year, ceremony__isnull=True, version=1).update(ceremony=ceremony)
     return created
-
-
-@transaction.atomic
-def signer_link(*, actor: User | None, pemda: Pemda, user: User, official: Official) -> SignerLink:
-    link = SignerLink.objects.filter(user=user).first() or SignerLink(pemda=pemda, user=user)
-    before = audit.snapshot(link) if link.pk else None
-    link.official = official
-    link.save()
-    if before is None:
-        audit.record_create(actor, link)
-    else:
-        audit.record_update(actor, link, before)
-    return link

@@ -24,8 +24,9 @@ from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nyata.agreements import actions
-from nyata.agreements.models import Agreement, Ceremony, Signature, SignerLink
-from nyata.core.models import Assignment, Pemda, Position, User
+from nyata.agreements.models import Agreement, Ceremony, Signature
+from nyata.core import accounts
+from nyata.core.models import Account, Assignment, Pemda, Position, User
 
 NAME = "Penandatanganan Perjanjian Kinerja dan Pakta Integritas Tahun 2026"
 PLACE = "Griya Agung Palembang"
@@ -47,8 +48,8 @@ def _links(pemda: Pemda) -> None:
         holder = Assignment.objects.filter(position=position, end__isnull=True).select_related("official").first()
         if holder is None:
             continue
-        if not SignerLink.objects.filter(user=user).exists():
-            actions.signer_link(actor=None, pemda=pemda, user=user, official=holder.official)
+        if accounts.official_for_user(user) is None:
+            accounts.account_link_official(actor=None, pemda=pemda, user=user, official=holder.official)
         if settings.DEMO_MODE and not TOTPDevice.objects.filter(user=user, name="demo").exists():
             TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_KEY, confirmed=True)
 
@@ -56,7 +57,7 @@ def _links(pemda: Pemda) -> None:
 def _sign_as_demo(agreement: Agreement, party: str, at: dt.datetime) -> None:
     official = agreement.first_party if party == Signature.Party.FIRST else agreement.second_party
     assert official is not None
-    link = SignerLink.objects.filter(official=official).select_related("user").first()
+    link = Account.objects.filter(official=official).select_related("user").first()
     actions.record_signature(actor=None, agreement=agreement, party=party, official=official,
                              otp_verified=False, signed_at=at)
     if link is not None:  # the demo signature belongs to the linked account, for the record

@@ -19,12 +19,12 @@ from urllib.parse import urlencode
 
 import segno
 import typst
-from django.conf import settings
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
 from nyata.agreements.models import Agreement, AgreementIndicator, AgreementProgram, Signature
+from nyata.core.accounts import public_base_url
 from nyata.core.models import Pemda
 
 TEMPLATE = Path(__file__).resolve().parent / "typst" / "agreement.typ"
@@ -52,7 +52,8 @@ def datetime_id(t: dt.datetime) -> str:
 
 
 def verify_url(agreement: Agreement) -> str:
-    base = settings.PUBLIC_BASE_URL.rstrip("/")
+    """The public verification page of the agreement, at its Pemda's public address."""
+    base = public_base_url(agreement.pemda)
     return f"{base}{reverse('agreement_verify')}?{urlencode({'kode': agreement.display_code})}"
 
 

@@ -230,20 +230,3 @@ class Signature(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.agreement_id} {self.party}"
-
-
-class SignerLink(TenantModel):
-    """Which user account signs as which official."""
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    official = models.ForeignKey(Official, on_delete=models.CASCADE, related_name="+")
-
-    class Meta:
-        ordering = ["user_id"]
-        constraints = [
-            models.UniqueConstraint(fields=["pemda", "user"], name="signerlink_unique_user"),
-            models.UniqueConstraint(fields=["pemda", "official"], name="signerlink_unique_official"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} → {self.official_id}"

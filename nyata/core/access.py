@@ -43,6 +43,8 @@ class Policy:
     public: bool = False
     # Agency roles reach only their own agency's objects on this route.
     agency_limited: bool = True
+    # False: the route needs no active Pemda (the platform's pages, one's own account).
+    tenant: bool = True
 
     def allows(self, roles: Iterable[str], method: str) -> bool:
         wanted = self.read if method in SAFE_METHODS else self.write
@@ -58,8 +60,9 @@ def policy(
     *,
     public: bool = False,
     agency_limited: bool = True,
+    tenant: bool = True,
 ) -> Callable[[V], V]:
-    pol = Policy(frozenset(read), frozenset(write), public, agency_limited)
+    pol = Policy(frozenset(read), frozenset(write), public, agency_limited, tenant)
 
     def decorate(view: V) -> V:
         @functools.wraps(view)
@@ -79,7 +82,9 @@ def check(request: HttpRequest, pol: Policy) -> None:
     if not request.user.is_authenticated:
         raise LoginRequired
     roles: frozenset[str] = getattr(request, "roles", frozenset())
-    if getattr(request, "pemda", None) is None or not pol.allows(roles, request.method or "GET"):
+    if pol.tenant and getattr(request, "pemda", None) is None:
+        raise PermissionDenied
+    if not pol.allows(roles, request.method or "GET"):
         raise PermissionDenied
 
 

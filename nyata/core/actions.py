@@ -10,7 +10,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from nyata.core import audit
-from nyata.core.models import Agency, Assignment, FiscalYear, Membership, Pemda, Quarter, User
+from nyata.core.models import Account, Agency, Assignment, FiscalYear, Membership, Pemda, Quarter, User
 from nyata.core.roles import AGENCY_ROLES, Role
 
 M = TypeVar("M", bound=models.Model)
@@ -81,6 +81,8 @@ def assignment_check(a: Assignment) -> None:
 
 
 def membership_check(m: Membership) -> None:
+    if m.role == Role.PLATFORM_OPERATOR or (m.user_id is not None and m.user.is_platform_operator):
+        raise ValidationError({"role": _("Operator platform tidak memegang peran di Pemda mana pun.")})
     if m.role in AGENCY_ROLES:
         if m.agency_id is None:
             raise ValidationError({"agency": _("Peran ini harus terikat pada satu perangkat daerah.")})
@@ -135,5 +137,7 @@ def fiscal_year_set_state(*, actor: User | None, fiscal_year: FiscalYear, state:
 def membership_grant(
     *, actor: User | None, pemda: Pemda, user: User, role: str, agency: Agency | None = None
 ) -> Membership:
-    m = Membership(pemda=pemda, user=user, role=Role(role), agency=agency)
-    return record_save(actor=actor, obj=m)
+    m = record_save(actor=actor, obj=Membership(pemda=pemda, user=user, role=Role(role), agency=agency))
+    if not Account.objects.filter(pemda=pemda, user=user).exists():  # the user now belongs to this Pemda's directory
+        record_save(actor=actor, obj=Account(pemda=pemda, user=user))
+    return m

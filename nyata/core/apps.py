@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -11,3 +13,22 @@ class CoreConfig(AppConfig):
         from nyata.core import security_events
 
         security_events.connect()
+        from django.core import checks
+
+        checks.register(public_url_check, checks.Tags.security, deploy=True)
+
+
+def public_url_check(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    """`check --deploy`: the fallback public address must be reachable from outside."""
+    from django.conf import settings
+    from django.core import checks
+
+    from nyata.core.accounts import is_development_url
+
+    if is_development_url(settings.PUBLIC_BASE_URL):
+        return [checks.Warning(
+            f"NYATA_PUBLIC_BASE_URL is {settings.PUBLIC_BASE_URL!r}, a development address: QR codes on sealed "
+            "documents of a Pemda without its own public address would not open. Set NYATA_PUBLIC_BASE_URL, or "
+            "each Pemda's public address (sealing is refused in production until then).",
+            id="nyata.W001")]
+    return []

@@ -4,11 +4,13 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from nyata.core.models import Agency, Assignment, FiscalYear, Membership, Official, Position, Unit
+from nyata.core.models import Agency, Assignment, FiscalYear, Membership, Official, Pemda, Position, Unit
+from nyata.core.roles import GRANTABLE_ROLES, Role
+from nyata.core.tenancy import unscoped
 
 
 class TenantModelForm(forms.ModelForm):
@@ -108,3 +110,85 @@ class CountedPasswordChangeForm(PasswordChangeForm):
         if not check_current_password(self.request, self.user, old):
             raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
         return old
+class LoginForm(AuthenticationForm):
+    """Sign-in that refuses a user whose every Pemda is suspended (nothing is deleted)."""
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if getattr(user, "is_platform_operator", False):
+            return
+        with unscoped():
+            pemdas = list(Pemda.objects.filter(pk__in=Membership.objects.filter(user=user).values("pemda_id")))
+        if pemdas and all(p.suspended_at is not None for p in pemdas):
+            raise forms.ValidationError(
+                _("Pemda %(p)s sedang ditangguhkan; akun Anda tidak dapat masuk. Hubungi operator platform.")
+                % {"p": ", ".join(p.name for p in pemdas)},
+                code="suspended",
+            )
+
+
+class PemdaRegisterForm(forms.Form):
+    code = forms.CharField(label=_("kode wilayah Kemendagri"), max_length=13,
+                           help_text=_("Provinsi dua digit (16); kabupaten/kota dengan titik (16.07)."))
+    name = forms.CharField(label=_("nama"), max_length=200, help_text=_("Misalnya: Kabupaten Banyuasin."))
+    kind = forms.ChoiceField(label=_("jenis"), choices=Pemda.Kind.choices)
+    parent = forms.CharField(label=_("kode provinsi induk"), max_length=13, required=False,
+                             help_text=_("Untuk kabupaten/kota; kosongkan untuk provinsi."))
+    public_base_url = forms.URLField(label=_("alamat publik"), required=False, max_length=200, assume_scheme="https",
+                                     help_text=_("Alamat yang dicetak pada kode QR, misalnya https://kinerja.contohkab.go.id."))
+    admin_username = forms.CharField(label=_("nama pengguna admin kinerja"), max_length=150)
+    admin_name = forms.CharField(label=_("nama admin kinerja"), max_length=200)
+    admin_email = forms.EmailField(label=_("e-mail admin kinerja"))
+
+
+class InviteForm(forms.Form):
+    username = forms.CharField(label=_("nama pengguna"), max_length=150)
+    name = forms.CharField(label=_("nama lengkap"), max_length=200)
+    email = forms.EmailField(label=_("e-mail"))
+    nip = forms.CharField(label=_("NIP"), max_length=18, required=False,
+                          help_text=_("Isi bila pengguna adalah pejabat: akunnya ditautkan ke pejabat ber-NIP ini."))
+    role = forms.ChoiceField(label=_("peran"))
+    agency = forms.ModelChoiceField(label=_("perangkat daerah"), queryset=Agency.objects.all(), required=False,
+                                    help_text=_("Wajib untuk kepala dan operator perangkat daerah."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [  # type: ignore[attr-defined] # a ChoiceField
+            (r.value, r.label) for r in Role if r in GRANTABLE_ROLES
+        ]
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "input")
+
+
+class RoleGrantForm(forms.Form):
+    role = forms.ChoiceField(label=_("peran"))
+    agency = forms.ModelChoiceField(label=_("perangkat daerah"), queryset=Agency.objects.all(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [  # type: ignore[attr-defined] # a ChoiceField
+            (r.value, r.label) for r in Role if r in GRANTABLE_ROLES
+        ]
+
+
+class OfficialLinkForm(forms.Form):
+    official = forms.ModelChoiceField(label=_("pejabat"), queryset=Official.objects.all(), required=False,
+                                      help_text=_("Pengguna menandatangani sebagai pejabat ini, di jabatan mana pun "
+                                                  "yang sedang dipegangnya."))
+
+
+class HttpsURLField(forms.URLField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
+class PemdaProfileForm(forms.ModelForm):
+    class Meta:
+        model = Pemda
+        fields = ["name", "capital", "head_title", "public_base_url", "logo"]
+        field_classes = {"public_base_url": HttpsURLField}
+
+
+class EmailForm(forms.Form):
+    email = forms.EmailField(label=_("e-mail"))

@@ -1,4 +1,4 @@
-"""Excel import and export of the organisation: agencies, positions, officials."""
+"""Excel import and export of the organisation: agencies, positions, officials, users."""
 
 from __future__ import annotations
 
@@ -6,28 +6,42 @@ import datetime as dt
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from nyata.core import accounts
 from nyata.core.actions import record_save
-from nyata.core.models import Agency, Assignment, Official, Pemda, Position, User
+from nyata.core.models import Account, Agency, Assignment, Membership, Official, Pemda, Position, User
 from nyata.core.nip import parse_nip
+from nyata.core.roles import AGENCY_ROLES, GRANTABLE_ROLES, Role
 from nyata.core.xlsx import ImportErrors, build_workbook, open_workbook, read_sheet, text
 
-AGENCY_SHEET, POSITION_SHEET, OFFICIAL_SHEET = "PerangkatDaerah", "Jabatan", "Pejabat"
+AGENCY_SHEET, POSITION_SHEET, OFFICIAL_SHEET, USER_SHEET = "PerangkatDaerah", "Jabatan", "Pejabat", "Pengguna"
 AGENCY_COLS = ["kode", "nama", "singkatan", "jenis"]
 POSITION_COLS = ["kode", "nama", "jenjang", "kode_pd", "kode_atasan", "kepala_pd"]
 OFFICIAL_COLS = ["nama", "nip", "jenis_kelamin", "kode_jabatan", "mulai", "plt"]
+USER_COLS = ["username", "nama", "email", "nip", "peran", "kode_pd"]
+# The role column takes the code or a short Indonesian name.
+ROLE_ALIASES = {
+    "pimpinan": Role.LEADER, "admin_kinerja": Role.PERF_ADMIN, "perencana": Role.PLANNER,
+    "bappeda": Role.PLANNER, "inspektorat": Role.INSPECTOR, "kepala_pd": Role.AGENCY_HEAD,
+    "operator_pd": Role.AGENCY_OPERATOR, "operator": Role.AGENCY_OPERATOR,
+    **{r.value: r for r in Role if r in GRANTABLE_ROLES},
+}
 YES = {"ya", "y", "yes", "1", "true", "benar"}
 NO = {"", "tidak", "t", "no", "0", "false", "salah"}
 
 INSTRUCTIONS = [
-    "Templat impor organisasi Nyata. Isi tiga lembar: PerangkatDaerah, Jabatan, Pejabat.",
+    "Templat impor organisasi Nyata. Isi lembar PerangkatDaerah, Jabatan, Pejabat, dan (boleh) Pengguna.",
     "Jangan mengubah judul kolom. Baris kosong diabaikan. Rumus tidak diterima.",
     "jenis perangkat daerah: " + ", ".join(Agency.Kind.values),
     "jenjang jabatan: " + ", ".join(Position.Level.values),
     "kode_pd dan kode_atasan merujuk kode pada lembar PerangkatDaerah dan Jabatan.",
     "NIP 18 digit (kosong untuk kepala daerah). Tanggal: YYYY-MM-DD. plt: ya/tidak.",
+    "Pengguna: satu baris per pengguna; setiap pengguna baru menerima e-mail undangan untuk membuat kata sandi.",
+    "peran: pimpinan, admin_kinerja, perencana, inspektorat, kepala_pd, operator_pd; kode_pd wajib untuk "
+    "kepala_pd dan operator_pd. nip: akun ditautkan ke pejabat ber-NIP itu (yang menandatangani PK).",
     "Impor bersifat semua-atau-tidak-sama-sekali: satu kesalahan membatalkan seluruh berkas.",
 ]
 
@@ -37,6 +51,7 @@ def template_bytes(pemda: Pemda | None = None) -> bytes:
     agencies: list[list[Any]] = []
     positions: list[list[Any]] = []
     officials: list[list[Any]] = []
+    users: list[list[Any]] = []
     if pemda is not None:
         agencies = [[a.code, a.name, a.abbreviation, a.kind] for a in Agency.objects.all()]
         positions = [
@@ -61,11 +76,25 @@ def template_bytes(pemda: Pemda | None = None) -> bytes:
             ]
             for a in Assignment.objects.filter(end__isnull=True).select_related("official", "position")
         ]
+        accounts = {a.user_id: a for a in Account.objects.filter(is_active=True).select_related("user", "official")}
+        users = [
+            [
+                accounts[m.user_id].user.username,
+                accounts[m.user_id].user.get_full_name(),
+                accounts[m.user_id].user.email,
+                accounts[m.user_id].official.nip if accounts[m.user_id].official else "",
+                m.role,
+                m.agency.code if m.agency else "",
+            ]
+            for m in Membership.objects.select_related("agency").order_by("user_id", "role")
+            if m.user_id in accounts
+        ]
     return build_workbook(
         [
             (AGENCY_SHEET, AGENCY_COLS, agencies),
             (POSITION_SHEET, POSITION_COLS, positions),
             (OFFICIAL_SHEET, OFFICIAL_COLS, officials),
+            (USER_SHEET, USER_COLS, users),
         ],
         INSTRUCTIONS,
     )
@@ -100,6 +129,7 @@ def import_organisation(*, actor: User | None, pemda: Pemda, upload: IO[bytes] |
     agency_rows = read_sheet(wb, AGENCY_SHEET, AGENCY_COLS, errors)
     position_rows = read_sheet(wb, POSITION_SHEET, POSITION_COLS, errors)
     official_rows = read_sheet(wb, OFFICIAL_SHEET, OFFICIAL_COLS, errors)
+    user_rows = read_sheet(wb, USER_SHEET, USER_COLS, errors, required=False)
     if errors:
         raise errors
 
@@ -167,17 +197,107 @@ def import_organisation(*, actor: User | None, pemda: Pemda, upload: IO[bytes] |
                 )
             _date(r["mulai"], errors, OFFICIAL_SHEET, n, "mulai")
             _bool(r["plt"], errors, OFFICIAL_SHEET, n, "plt")
+    nips = {text(r["nip"]) for _n, r in official_rows if text(r["nip"])}
+    nips |= set(Official.objects.exclude(nip="").values_list("nip", flat=True))
+    _check_users(pemda, user_rows, agency_codes, nips, errors)
     if errors:
         raise errors
 
     try:
         with transaction.atomic():
-            return _write(actor, pemda, agency_rows, position_rows, official_rows, errors)
+            counts = _write(actor, pemda, agency_rows, position_rows, official_rows, errors)
+            counts["users"] = _write_users(actor, pemda, user_rows, errors)
+            return counts
     except ImportErrors:
         raise
     except ValidationError as e:  # a rule only the database state can check
         errors.add("", None, None, " ".join(e.messages))
         raise errors from None
+
+
+def _role(value: Any) -> Role | None:
+    return ROLE_ALIASES.get(text(value).lower().replace(" ", "_"))
+
+
+def _check_users(pemda: Pemda, rows: Any, agency_codes: set[str], nips: set[str], errors: ImportErrors) -> None:
+    """Every problem of the Pengguna sheet at once, with its row and column."""
+    own = {a.user.username: a for a in Account.objects.select_related("user")}
+    emails = {a.user.email.lower(): a.user.username for a in own.values() if a.user.email}
+    seen_user: dict[str, int] = {}
+    seen_email: dict[str, int] = {}
+    for n, r in rows:
+        username = text(r["username"]).lower()
+        email = text(r["email"]).lower()
+        existing = own.get(username)
+        if not username:
+            errors.add(USER_SHEET, n, "username", _("Nama pengguna wajib diisi."))
+        elif username in seen_user:
+            errors.add(USER_SHEET, n, "username", _("Nama pengguna %(u)s ganda (juga di baris %(r)d).")
+                       % {"u": username, "r": seen_user[username]})
+        elif existing is None:
+            try:
+                accounts.check_username(username)
+            except ValidationError as e:
+                errors.add(USER_SHEET, n, "username", " ".join(e.messages))
+        seen_user.setdefault(username, n)
+        if existing is None:
+            if not text(r["nama"]):
+                errors.add(USER_SHEET, n, "nama", _("Nama wajib diisi."))
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors.add(USER_SHEET, n, "email", _("Alamat e-mail '%(e)s' tidak valid.") % {"e": email})
+            else:
+                if email in emails:
+                    errors.add(USER_SHEET, n, "email", _("E-mail %(e)s sudah dipakai pengguna %(u)s di Pemda ini.")
+                               % {"e": email, "u": emails[email]})
+                elif email in seen_email:
+                    errors.add(USER_SHEET, n, "email", _("E-mail %(e)s ganda (juga di baris %(r)d).")
+                               % {"e": email, "r": seen_email[email]})
+            seen_email.setdefault(email, n)
+        nip = text(r["nip"])
+        if nip and nip not in nips:
+            errors.add(USER_SHEET, n, "nip", _("Tidak ada pejabat dengan NIP %(n)s di Pemda ini atau di lembar "
+                                               "Pejabat.") % {"n": nip})
+        role = _role(r["peran"])
+        code = text(r["kode_pd"])
+        if role is None:
+            errors.add(USER_SHEET, n, "peran", _("Peran '%(v)s' tidak dikenal.") % {"v": text(r["peran"])})
+        elif role in AGENCY_ROLES and not code:
+            errors.add(USER_SHEET, n, "kode_pd", _("Peran ini harus terikat pada satu perangkat daerah."))
+        elif role not in AGENCY_ROLES and code:
+            errors.add(USER_SHEET, n, "kode_pd", _("Peran ini berlaku untuk seluruh Pemda, tanpa perangkat daerah."))
+        if code and code not in agency_codes:
+            errors.add(USER_SHEET, n, "kode_pd", _("Perangkat daerah '%(v)s' tidak ada.") % {"v": code})
+
+
+def _write_users(actor: User | None, pemda: Pemda, rows: Any, errors: ImportErrors) -> int:
+    agencies = {a.code: a for a in Agency.objects.all()}
+    own = {a.user.username: a for a in Account.objects.select_related("user")}
+    created = 0
+    for n, r in rows:
+        username, role = text(r["username"]).lower(), _role(r["peran"])
+        assert role is not None
+        agency = agencies.get(text(r["kode_pd"])) if text(r["kode_pd"]) else None
+        try:
+            account = own.get(username)
+            if account is None:
+                accounts.user_invite(actor=actor, pemda=pemda, username=username, name=text(r["nama"]),
+                                     email=text(r["email"]), role=role, agency=agency, nip=text(r["nip"]))
+                created += 1
+                continue
+            if not Membership.objects.filter(user=account.user, role=role, agency=agency).exists():
+                accounts.role_grant(actor=actor, account=account, role=role, agency=agency)
+            official = accounts.official_by_nip(text(r["nip"]))
+            if official is not None and account.official_id != official.pk:
+                accounts.account_link_official(actor=actor, pemda=pemda, user=account.user, official=official)
+        except ValidationError as e:
+            for col, msgs in e.message_dict.items() if hasattr(e, "error_dict") else [("", e.messages)]:
+                column = {"name": "nama", "role": "peran", "agency": "kode_pd", "official": "nip"}.get(col, col)
+                for m in msgs:
+                    errors.add(USER_SHEET, n, column if column in USER_COLS else None, m)
+            raise errors from None
+    return created
 
 
 def _apply(actor: User | None, obj: Any, sheet: str, row: int, errors: ImportErrors) -> Any:

@@ -14,7 +14,7 @@ from django.utils.cache import patch_vary_headers
 from nyata.core.access import LoginRequired, login_redirect
 from nyata.core.auth import memberships_of
 from nyata.core.models import Pemda
-from nyata.core.roles import AGENCY_ROLES
+from nyata.core.roles import AGENCY_ROLES, Role
 from nyata.core.tenancy import tenant_scope
 
 SESSION_PEMDA = "nyata_pemda_id"
@@ -39,7 +39,8 @@ class TenantMiddleware:
         request.agency_ids = frozenset()
         request.memberships = []
         if request.user.is_authenticated:
-            memberships = memberships_of(request.user)
+            # A suspended Pemda is closed to its users: its roles are not in force (nothing deleted).
+            memberships = [m for m in memberships_of(request.user) if m.pemda.suspended_at is None]
             request.memberships = memberships
             pemdas = {m.pemda_id: m.pemda for m in memberships}
             active_id = request.session.get(SESSION_PEMDA)
@@ -51,6 +52,8 @@ class TenantMiddleware:
                 request.pemda = active
                 request.roles = frozenset(m.role for m in mine)
                 request.agency_ids = frozenset(m.agency_id for m in mine if m.role in AGENCY_ROLES)
+            if getattr(request.user, "is_platform_operator", False):
+                request.roles = request.roles | {Role.PLATFORM_OPERATOR}
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, LoginRequired):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
@@ -15,6 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from nyata.core.nip import validate_nip
 from nyata.core.roles import AGENCY_ROLES, Role
 from nyata.core.tenancy import TenantManager, TenantModel
+
+# Kemendagri region codes (Permendagri 72/2019): a province "16", a regency or city "16.07".
+PROVINCE_CODE_RE = re.compile(r"^\d{2}$")
+REGENCY_CODE_RE = re.compile(r"^\d{2}\.\d{2}$")
 
 
 class Pemda(models.Model):
@@ -35,6 +40,17 @@ class Pemda(models.Model):
         _("batas lapor (hari setelah akhir triwulan)"), default=10
     )
     score_cap = models.PositiveSmallIntegerField(_("batas atas capaian untuk skor"), null=True, blank=True, default=120)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("provinsi induk"),
+    )
+    public_base_url = models.URLField(
+        _("alamat publik"), max_length=200, blank=True,
+        help_text=_("Alamat yang dicetak pada kode QR dan tautan e-mail, misalnya https://kinerja.contohkab.go.id. "
+                    "Kosong: memakai NYATA_PUBLIC_BASE_URL."),
+    )
+    suspended_at = models.DateTimeField(_("ditangguhkan sejak"), null=True, blank=True)
+    setup_done_at = models.DateTimeField(_("persiapan selesai"), null=True, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -43,6 +59,32 @@ class Pemda(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
+
+    def clean(self) -> None:
+        """The region code fits the kind, and a regency or city sits under a province."""
+        code = (self.code or "").strip()
+        if self.kind == self.Kind.PROVINCE:
+            if not PROVINCE_CODE_RE.match(code):
+                raise ValidationError({"code": _("Kode wilayah provinsi %(c)s tidak valid: dua digit, misalnya 16.")
+                                       % {"c": code or "—"}})
+            if self.parent_id is not None:
+                raise ValidationError({"parent": _("Provinsi tidak memiliki provinsi induk.")})
+        elif self.kind in (self.Kind.REGENCY, self.Kind.CITY):
+            if not REGENCY_CODE_RE.match(code):
+                raise ValidationError({"code": _("Kode wilayah kabupaten/kota %(c)s tidak valid: dua digit provinsi, "
+                                                 "titik, dua digit, misalnya 16.07.") % {"c": code or "—"}})
+            parent = self.parent if self.parent_id else None
+            if parent is not None:
+                if parent.kind != self.Kind.PROVINCE:
+                    raise ValidationError({"parent": _("Induk %(p)s bukan provinsi; kabupaten/kota harus berinduk "
+                                                       "pada provinsi.") % {"p": parent.code}})
+                if not code.startswith(parent.code + "."):
+                    raise ValidationError({"parent": _("Kode %(c)s tidak berada di bawah provinsi %(p)s.")
+                                           % {"c": code, "p": parent.code}})
 
 
 class Location(TenantModel):
@@ -273,6 +315,9 @@ class Assignment(TenantModel):
 
 class User(AbstractUser):
     password_changed_at = models.DateTimeField(null=True, blank=True)
+    # The host of a multi-Pemda installation: above every Pemda, holds no membership in any
+    # and reads none of their content (Role.PLATFORM_OPERATOR, granted by this flag).
+    is_platform_operator = models.BooleanField(_("operator platform"), default=False)
 
     def set_password(self, raw_password: str | None) -> None:
         super().set_password(raw_password)
@@ -306,6 +351,104 @@ class Membership(TenantModel):
     def __str__(self) -> str:
         where = f" — {self.agency}" if self.agency_id else ""
         return f"{self.get_role_display()}{where}"
+
+
+class Account(TenantModel):
+    """A user's place in one Pemda: whether it is active, and which official the user is.
+
+    The Pemda's user directory lists its accounts; deactivating one keeps the row (and the
+    user's signatures and history) and removes the roles. The linked official is who the user
+    signs as: the official's assignments decide which posts' agreements that is.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="accounts")
+    official = models.ForeignKey(
+        Official, on_delete=models.PROTECT, null=True, blank=True, related_name="accounts", verbose_name=_("pejabat")
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now)
+    deactivated_at = models.DateTimeField(_("dinonaktifkan"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["user_id"]
+        verbose_name = _("akun")
+        verbose_name_plural = _("akun")
+        constraints = [
+            models.UniqueConstraint(fields=["pemda", "user"], name="account_unique_user"),
+            models.UniqueConstraint(
+                fields=["pemda", "official"], condition=Q(official__isnull=False), name="account_unique_official"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.username
+
+
+class YearRules(TenantModel):
+    """The Pemda's own choices for one fiscal year where the regulations leave them open.
+
+    An empty field means the default (domain.md Part A), applied by the code that uses the rule:
+    the scoring engine's `ScoringConfig`, the IKM and IID rules in `products/ikm.py`. Reporting
+    deadlines are the year's `Quarter.report_deadline`.
+    """
+
+    class Cap(models.TextChoices):
+        NONE = "none", _("Tanpa batas")
+        C100 = "100", "100"
+        C110 = "110", "110"
+        C120 = "120", "120"
+
+    class LowerFormula(models.TextChoices):
+        DEFAULT = "default", _("(2 − R/T) × 100 (baku)")
+        INVERSE = "inverse", _("T/R × 100")
+
+    class IkmWeighting(models.TextChoices):
+        EXACT = "exact", _("Tepat 1/9 per unsur")
+        ROUNDED = "rounded", _("0,11 per unsur (pembulatan peraturan)")
+
+    fiscal_year = models.OneToOneField(FiscalYear, on_delete=models.CASCADE, related_name="rules")
+    cap = models.CharField(_("batas atas capaian"), max_length=4, choices=Cap.choices, blank=True)
+    lower_formula = models.CharField(
+        _("rumus indikator makin kecil makin baik"), max_length=8, choices=LowerFormula.choices, blank=True
+    )
+    very_high_from = models.DecimalField(
+        _("Sangat Tinggi mulai"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    high_from = models.DecimalField(_("Tinggi mulai"), max_digits=6, decimal_places=2, null=True, blank=True)
+    medium_from = models.DecimalField(_("Sedang mulai"), max_digits=6, decimal_places=2, null=True, blank=True)
+    low_from = models.DecimalField(_("Rendah mulai"), max_digits=6, decimal_places=2, null=True, blank=True)
+    # {agency id: {indicator code: weight as text}}: the weights of an agency's PK indicators.
+    weights = models.JSONField(_("bobot indikator"), default=dict, blank=True)
+    ikm_weighting = models.CharField(_("bobot unsur IKM"), max_length=8, choices=IkmWeighting.choices, blank=True)
+    ikm_a_from = models.DecimalField(_("IKM mutu A mulai"), max_digits=5, decimal_places=2, null=True, blank=True)
+    ikm_b_from = models.DecimalField(_("IKM mutu B mulai"), max_digits=5, decimal_places=2, null=True, blank=True)
+    ikm_c_from = models.DecimalField(_("IKM mutu C mulai"), max_digits=5, decimal_places=2, null=True, blank=True)
+    iid_very_innovative_from = models.DecimalField(
+        _("IID Sangat Inovatif mulai"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    iid_innovative_from = models.DecimalField(
+        _("IID Inovatif mulai"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    changed_at = models.DateTimeField(_("diubah"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["fiscal_year_id"]
+        verbose_name = _("aturan tahunan")
+        verbose_name_plural = _("aturan tahunan")
+        constraints = [models.UniqueConstraint(fields=["pemda", "fiscal_year"], name="yearrules_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year_id}"
+
+    def thresholds(self) -> tuple[float, float, float, float] | None:
+        values = (self.very_high_from, self.high_from, self.medium_from, self.low_from)
+        if any(v is None for v in values):
+            return None
+        return tuple(float(v) for v in values)  # type: ignore[return-value,arg-type]
+
+    def weight(self, agency_id: int, indicator_code: str) -> float | None:
+        raw = (self.weights or {}).get(str(agency_id), {}).get(indicator_code)
+        return None if raw in (None, "") else float(raw)
 
 
 class AuditEvent(TenantModel):

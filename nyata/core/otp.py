@@ -29,13 +29,14 @@ def qr_svg(device: TOTPDevice) -> str:
 
 
 @transaction.atomic
-def totp_confirm(*, actor: User, pemda: Pemda, device: TOTPDevice, token: str) -> bool:
+def totp_confirm(*, actor: User, pemda: Pemda | None, device: TOTPDevice, token: str) -> bool:
     """Confirm the device with one code from the app; the event is audited (never the secret)."""
     if not device.verify_token(token.strip()):
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=actor, confirmed=False).exclude(pk=device.pk).delete()
-    audit.record(pemda=pemda, actor=actor, action="nyata.user.totp_enrolled", obj=actor,
-                 data={"device": device.pk})
+    if pemda is not None:  # a platform operator belongs to no Pemda's chain
+        audit.record(pemda=pemda, actor=actor, action="nyata.user.totp_enrolled", obj=actor,
+                     data={"device": device.pk})
     return True

@@ -27,6 +27,9 @@ class Role(models.TextChoices):
     INSPECTOR = "inspector", _("Inspektorat")
     AGENCY_HEAD = "agency_head", _("Kepala Perangkat Daerah")
     AGENCY_OPERATOR = "agency_operator", _("Operator Perangkat Daerah")
+    # The host of a multi-Pemda installation; granted by User.is_platform_operator, never by a
+    # membership, and holding no role inside any Pemda.
+    PLATFORM_OPERATOR = "platform_operator", _("Operator Platform")
 
 
 Roles = frozenset[str]
@@ -34,7 +37,7 @@ Roles = frozenset[str]
 # --- scopes: each role in exactly one ---------------------------------------------------------
 PEMDA_WIDE_ROLES: Roles = frozenset({Role.LEADER, Role.PERF_ADMIN, Role.PLANNER, Role.INSPECTOR})
 AGENCY_ROLES: Roles = frozenset({Role.AGENCY_HEAD, Role.AGENCY_OPERATOR})
-PLATFORM_ROLES: Roles = frozenset()
+PLATFORM_ROLES: Roles = frozenset({Role.PLATFORM_OPERATOR})
 
 # Every role a member of a Pemda can hold: "everyone" on a page showing a Pemda's content.
 PEMDA_MEMBERS: Roles = frozenset({
@@ -43,6 +46,15 @@ PEMDA_MEMBERS: Roles = frozenset({
 # Every role there is, platform ones included: only for a user's own account pages
 # (password, authenticator, switching Pemda), never for a page showing a Pemda's content.
 ALL_ROLES: Roles = frozenset({
+    Role.LEADER, Role.PERF_ADMIN, Role.PLANNER, Role.INSPECTOR, Role.AGENCY_HEAD, Role.AGENCY_OPERATOR,
+    Role.PLATFORM_OPERATOR,
+})
+# Roles that sign documents or administer: they enrol an authenticator when they set a password.
+SECOND_FACTOR_ROLES: Roles = frozenset({
+    Role.LEADER, Role.PERF_ADMIN, Role.INSPECTOR, Role.AGENCY_HEAD, Role.PLATFORM_OPERATOR,
+})
+# Roles granted inside a Pemda by a membership (the directory's role choices).
+GRANTABLE_ROLES: Roles = frozenset({
     Role.LEADER, Role.PERF_ADMIN, Role.PLANNER, Role.INSPECTOR, Role.AGENCY_HEAD, Role.AGENCY_OPERATOR,
 })
 
@@ -98,4 +110,7 @@ CONTENT_SETS: dict[str, Roles] = {
     "SURVEY_MODERATORS": SURVEY_MODERATORS,
 }
 # Every named set, for the test that each role is placed somewhere.
-NAMED_SETS: dict[str, Roles] = {**CONTENT_SETS, "PLATFORM_ROLES": PLATFORM_ROLES, "ALL_ROLES": ALL_ROLES}
+NAMED_SETS: dict[str, Roles] = {
+    **CONTENT_SETS, "PLATFORM_ROLES": PLATFORM_ROLES, "ALL_ROLES": ALL_ROLES,
+    "SECOND_FACTOR_ROLES": SECOND_FACTOR_ROLES, "GRANTABLE_ROLES": GRANTABLE_ROLES,
+}

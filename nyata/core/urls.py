@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nyata.core import views
+from nyata.core import views, views_accounts
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,6 +27,13 @@ urlpatterns = [
     path("organisasi/impor/", views.organisation_import, name="organisation_import"),
     path("organisasi/impor/templat.xlsx", views.organisation_template, name="organisation_template"),
     path("periode/", views.fiscal_year_list, name="fiscal_year_list"),
-    path("pengguna/", views.membership_list, name="membership_list"),
+    path("pengguna/", views_accounts.membership_list, name="membership_list"),
+    path("pengguna/<int:pk>/", views_accounts.user_detail, name="user_detail"),
+    path("pemda/profil/", views_accounts.pemda_profile, name="pemda_profile"),
+    path("sandi/atur/<str:uidb64>/<str:token>/", views_accounts.password_set, name="password_set"),
+    path("sandi/lupa/", views_accounts.password_reset, name="password_reset"),
+    path("platform/", views_accounts.platform_home, name="platform_home"),
+    path("platform/pemda/baru/", views_accounts.platform_pemda_create, name="platform_pemda_create"),
+    path("platform/pemda/<int:pk>/", views_accounts.platform_pemda, name="platform_pemda"),
     path("riwayat/<str:label>/<int:pk>/", views.object_history, name="object_history"),
 ]

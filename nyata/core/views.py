@@ -18,13 +18,13 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from nyata.core import actions, ratelimit, security_events
-from nyata.core.access import NyataRequest, get_for_user, policy, reach
+from nyata.core.access import NyataRequest, Policy, get_for_user, policy, reach
 from nyata.core.forms import (
     AgencyForm,
     AssignmentForm,
     CountedPasswordChangeForm,
     FiscalYearForm,
-    MembershipForm,
+    LoginForm,
     OfficialForm,
     PositionForm,
     UnitForm,
@@ -37,9 +37,9 @@ from nyata.core.models import (
     Assignment,
     AuditEvent,
     FiscalYear,
-    Membership,
     Official,
     Position,
+    Role,
     SecurityEvent,
 )
 from nyata.core.roles import ADMINS, ALL_ROLES, HISTORY_READERS, ORG_READERS, PEMDA_MEMBERS, PEMDA_WIDE_ROLES
@@ -50,7 +50,9 @@ from nyata.core.xlsx import XLSX_CONTENT_TYPE, ImportErrors
 # Each sign-in attempt costs a password hash (deliberately slow): bounded per address, on top
 # of the lockout per username and address.
 LOGIN_LIMIT = ratelimit.Limit("login", 30, 600)
-_login = auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True)
+_login = auth_views.LoginView.as_view(
+    template_name="registration/login.html", redirect_authenticated_user=True, authentication_form=LoginForm
+)
 
 
 @policy(public=True)
@@ -90,14 +92,14 @@ def security_locked_out(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/locked.html", status=403)
 
 
-password_change = policy(ALL_ROLES, ALL_ROLES, agency_limited=False)(PasswordChangeView.as_view())
-password_change_done = policy(ALL_ROLES, agency_limited=False)(
+password_change = policy(ALL_ROLES, ALL_ROLES, agency_limited=False, tenant=False)(PasswordChangeView.as_view())
+password_change_done = policy(ALL_ROLES, agency_limited=False, tenant=False)(
     auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html")
 )
 set_language = policy(public=True)(django_set_language)
 
 
-@policy(ALL_ROLES, ALL_ROLES, agency_limited=False)
+@policy(ALL_ROLES, ALL_ROLES, agency_limited=False, tenant=False)
 @require_POST
 def pemda_switch(request: NyataRequest) -> HttpResponse:
     """Switching Pemda is explicit; only to a Pemda where the user holds a role."""
@@ -111,7 +113,7 @@ def pemda_switch(request: NyataRequest) -> HttpResponse:
     return redirect("home")
 
 
-@policy(ALL_ROLES, ALL_ROLES, agency_limited=False)
+@policy(ALL_ROLES, ALL_ROLES, agency_limited=False, tenant=False)
 def security(request: NyataRequest) -> HttpResponse:
     """Add an authenticator app (TOTP); signing agreements asks for a fresh code from it."""
     from django.utils.safestring import mark_safe
@@ -145,6 +147,16 @@ def security(request: NyataRequest) -> HttpResponse:
 def home(request: NyataRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("login")
+    if request.user.is_platform_operator and request.pemda is None:
+        return redirect("platform_home")
+    if (
+        Role.PERF_ADMIN in request.roles
+        and request.pemda is not None
+        and request.pemda.setup_done_at is None
+        and request.GET.get("beranda") != "1"
+    ):
+        # A new Pemda's admin starts from the setup checklist until the first PKs are signed.
+        return redirect("setup_checklist")
     return _home(request)
 
 
@@ -166,7 +178,9 @@ def _home(request: NyataRequest) -> HttpResponse:
     )
 
 
-home.nyata_policy = _home.nyata_policy  # type: ignore[attr-defined]
+# Home sends every signed-in person somewhere: the platform operator to the platform's page,
+# a new Pemda's admin to the checklist, everyone else to `_home` (which checks its own policy).
+home.nyata_policy = Policy(ALL_ROLES, tenant=False)  # type: ignore[attr-defined]
 
 
 # --- organisation: list, create, edit ----------------------------------------------------------
@@ -303,8 +317,9 @@ def organisation_import(request: NyataRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Impor berhasil: %(a)d perangkat daerah, %(p)d jabatan, %(o)d pejabat.")
-                % {"a": counts["agencies"], "p": counts["positions"], "o": counts["officials"]},
+                _("Impor berhasil: %(a)d perangkat daerah, %(p)d jabatan, %(o)d pejabat, %(u)d pengguna diundang.")
+                % {"a": counts["agencies"], "p": counts["positions"], "o": counts["officials"],
+                   "u": counts.get("users", 0)},
             )
             return redirect("agency_list")
     return render(request, "core/import.html", {"form": form, "errors": errors}, status=400 if errors else 200)
@@ -334,24 +349,6 @@ def fiscal_year_list(request: NyataRequest) -> HttpResponse:
         return redirect("fiscal_year_list")
     years = FiscalYear.objects.prefetch_related("quarters")
     return render(request, "core/fiscal_years.html", {"years": years, "form": form})
-
-
-# --- users and roles ---------------------------------------------------------------------------
-
-
-@policy(ADMINS, ADMINS)
-def membership_list(request: NyataRequest) -> HttpResponse:
-    form = MembershipForm(request.POST or None, pemda=request.pemda)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.record_save(actor=request.user, obj=form.instance)
-        except ValidationError as e:
-            form.add_error(None, e)
-        else:
-            messages.success(request, _("Peran diberikan."))
-            return redirect("membership_list")
-    memberships = Membership.objects.select_related("user", "agency")
-    return render(request, "core/memberships.html", {"memberships": memberships, "form": form})
 
 
 # --- history ----------------------------------------------------------------------------------

@@ -165,7 +165,7 @@ def _forecast(ai: Any, pemda: Any, period: queries.Period, values: list[float | 
                         values[q - 1] if q <= period.quarter else None, pol, agg)
             for q, t in enumerate(ai.quarter_targets, start=1)]
     rows.append(Observation(pemda.code, "x", "i", period.year, None, float(ai.annual_target), None, pol, agg))
-    result = score_pemda(rows, config_for(pemda))
+    result = score_pemda(rows, config_for(pemda, period.year))
     return result.forecasts[0] if result.forecasts else None
 
 

@@ -76,17 +76,26 @@ def element_nrr(answers: Sequence[int | None]) -> Fraction | None:
     return Fraction(sum(given), len(given))
 
 
-def grade(ikm: Decimal) -> tuple[str, str]:
+Bands = Sequence[tuple[Decimal, str, str]]
+
+
+def bands_from(a_from: Decimal, b_from: Decimal, c_from: Decimal) -> tuple[tuple[Decimal, str, str], ...]:
+    """A Pemda's own lower bounds of grades A, B and C, with the regulation's labels."""
+    return ((a_from, "A", IKM_BANDS[0][2]), (b_from, "B", IKM_BANDS[1][2]), (c_from, "C", IKM_BANDS[2][2]),
+            IKM_BANDS[3])
+
+
+def grade(ikm: Decimal, bands: Bands = IKM_BANDS) -> tuple[str, str]:
     """The grade and label of an IKM value (compared after rounding to two decimals)."""
     value = ikm.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
-    for lower, letter, label in IKM_BANDS:
+    for lower, letter, label in bands:
         if value >= lower:
             return letter, label
     return "D", "Tidak Baik"  # pragma: no cover - the last band starts at 0
 
 
 def ikm_from_totals(
-    totals: Mapping[str, tuple[int, int]], respondents: int, weighting: str = EXACT
+    totals: Mapping[str, tuple[int, int]], respondents: int, weighting: str = EXACT, bands: Bands = IKM_BANDS
 ) -> IkmResult:
     """IKM from per-element (sum of answers, number answered): what one SQL aggregate gives."""
     if weighting not in WEIGHTS:
@@ -104,7 +113,7 @@ def ikm_from_totals(
     weight = WEIGHTS[weighting]
     index = sum((v * weight for v in nrrs.values() if v is not None), Fraction(0))
     ikm = _round(index * CONVERSION, "0.01")
-    letter, label = grade(ikm)
+    letter, label = grade(ikm, bands)
     return IkmResult(respondents, shown, _round(index, "0.0001"), ikm, letter, label)
 
 
@@ -160,9 +169,10 @@ def iid_predicates(year: int) -> IidPredicates:
     return IID_PREDICATES[earlier[-1] if earlier else known[0]]
 
 
-def iid_predicate(value: Decimal, year: int) -> str:
+def iid_predicate(value: Decimal, year: int, predicates: IidPredicates | None = None) -> str:
+    """The predicate of an IID value under the year's guidance (or the Pemda's own thresholds)."""
     v = value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
-    cfg = iid_predicates(year)
+    cfg = predicates or iid_predicates(year)
     if v <= 0:
         return "Tidak Dapat Dinilai"
     if v >= cfg.very_innovative_from:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
 
+from nyata.core.models import YearRules
 from nyata.products import ikm
 from nyata.products.models import ELEMENT_LABELS, Innovation, Survey
 
@@ -35,13 +36,35 @@ def with_totals(surveys: QuerySet[Survey]) -> QuerySet[Survey]:
     return surveys.annotate(n_responses=Count("responses"), **sums)
 
 
+def ikm_rules(years: Iterable[int]) -> dict[int, tuple[str | None, ikm.Bands]]:
+    """Per year: the Pemda's IKM weighting (None: each survey's own) and grade bands (one query)."""
+    out: dict[int, tuple[str | None, ikm.Bands]] = {}
+    for r in YearRules.objects.filter(fiscal_year__year__in=set(years)).select_related("fiscal_year"):
+        bands: ikm.Bands = ikm.IKM_BANDS
+        if r.ikm_a_from is not None and r.ikm_b_from is not None and r.ikm_c_from is not None:
+            bands = ikm.bands_from(r.ikm_a_from, r.ikm_b_from, r.ikm_c_from)
+        out[r.fiscal_year.year] = (r.ikm_weighting or None, bands)
+    return out
+
+
+def iid_predicates_for(year: int) -> ikm.IidPredicates:
+    """The year's IID thresholds: the Pemda's own when set, else the year's guidance."""
+    r = YearRules.objects.filter(fiscal_year__year=year).first()
+    if r is not None and r.iid_very_innovative_from is not None and r.iid_innovative_from is not None:
+        return ikm.IidPredicates(r.iid_very_innovative_from, r.iid_innovative_from, "Pemda")
+    return ikm.iid_predicates(year)
+
+
 def survey_results(surveys: Iterable[Survey]) -> list[SurveyResult]:
     """Results of surveys annotated by `with_totals` (every element is required, so answered = n)."""
+    surveys = list(surveys)
+    rules = ikm_rules(s.year for s in surveys)
     out = []
     for s in surveys:
         n = s.n_responses  # type: ignore[attr-defined]
         totals = {k: (getattr(s, f"sum_{k}") or 0, n) for k in ikm.ELEMENT_KEYS}
-        out.append(SurveyResult(s, ikm.ikm_from_totals(totals, n, s.weighting),
+        weighting, bands = rules.get(s.year, (None, ikm.IKM_BANDS))
+        out.append(SurveyResult(s, ikm.ikm_from_totals(totals, n, weighting or s.weighting, bands),
                                 ikm.minimum_sample(s.population)))
     return out
 

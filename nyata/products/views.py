@@ -19,6 +19,7 @@ from nyata.products.forms import EvidenceForm, IidForm, InnovationForm, Moderati
 from nyata.products.models import Evidence, Innovation, Survey, SurveyResponse
 from nyata.products.results import (
     default_year,
+    iid_predicates_for,
     latest_results_by_innovation,
     parse_year,
     survey_results,
@@ -96,7 +97,8 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "products/detail.html", {
         "innovation": innovation, "evidence": evidence,
         "iid_score": ikm.iid_self_score(levels, innovation.year),
-        "iid_predicate": ikm.iid_predicate(ikm.iid_self_score(levels, innovation.year), innovation.year),
+        "iid_predicate": ikm.iid_predicate(ikm.iid_self_score(levels, innovation.year), innovation.year,
+                                           iid_predicates_for(innovation.year)),
         "results": survey_results(with_totals(innovation.surveys.all())),
         "can_write": has_role(request, *PRODUCT_WRITERS),
     })
@@ -123,8 +125,8 @@ def product_iid(request: HttpRequest, pk: int) -> HttpResponse:
         by_criterion.setdefault(ev.criterion, []).append(ev)
     return render(request, "products/iid.html", {
         "innovation": innovation, "form": form, "score": score,
-        "predicate": ikm.iid_predicate(score, innovation.year),
-        "thresholds": ikm.iid_predicates(innovation.year), "evidence": by_criterion,
+        "predicate": ikm.iid_predicate(score, innovation.year, iid_predicates_for(innovation.year)),
+        "thresholds": iid_predicates_for(innovation.year), "evidence": by_criterion,
         "evidence_form": EvidenceForm(year=innovation.year),
     }, status=400 if request.method == "POST" else 200)
 

@@ -16,24 +16,48 @@ from django.utils.translation import gettext as _
 
 from nyata.agreements.models import AgreementIndicator
 from nyata.agreements.services import current_agreements
-from nyata.core.models import Agency, Pemda, Quarter
+from nyata.core.models import Agency, Pemda, Quarter, YearRules
 from nyata.core.periods import ensure_year_open
 from nyata.planning.models import engine_polarity
 from nyata.reporting.models import Realisation, ScoreSnapshot, Status
 from nyata.scoring import Aggregation, Observation, ScoringConfig, score_pemda
+from nyata.scoring.model import LowerFormula
 
 
 def _f(v: Any) -> float | None:
     return None if v is None else float(v)
 
 
-def config_for(pemda: Pemda) -> ScoringConfig:
+def year_rules(year: int) -> YearRules | None:
+    """The Pemda's own rules for the year (the Pemda in scope), or None for the defaults."""
+    return YearRules.objects.filter(fiscal_year__year=year).first()
+
+
+def config_for(pemda: Pemda, year: int | None = None) -> ScoringConfig:
+    """The engine's configuration: its defaults (domain.md), then the Pemda's, then the year's rules."""
+    base = ScoringConfig()
     cap = float(pemda.score_cap) if pemda.score_cap else None
-    return ScoringConfig(cap=cap, as_of=timezone.localdate(), deadline_days=pemda.reporting_deadline_days)
+    rules = year_rules(year) if year is not None else None
+    deadlines = ({(year, q.number): q.report_deadline for q in Quarter.objects.filter(fiscal_year__year=year)}
+                 if year is not None else {})
+    if rules is None:
+        return ScoringConfig(cap=cap, as_of=timezone.localdate(), deadline_days=pemda.reporting_deadline_days,
+                             deadlines=deadlines)
+    if rules.cap:
+        cap = None if rules.cap == YearRules.Cap.NONE else float(rules.cap)
+    return ScoringConfig(
+        thresholds=rules.thresholds() or base.thresholds,
+        cap=cap,
+        lower_formula=LowerFormula(rules.lower_formula) if rules.lower_formula else base.lower_formula,
+        as_of=timezone.localdate(),
+        deadline_days=pemda.reporting_deadline_days,
+        deadlines=deadlines,
+    )
 
 
 def observations(pemda: Pemda, year: int) -> list[Observation]:
     today = timezone.localdate()
+    rules = year_rules(year)
     quarters = {q.number: q for q in Quarter.objects.filter(fiscal_year__year=year, start__lte=today)}
     pk_of = current_agreements(year)
     agency_code = dict(Agency.objects.filter(pk__in=pk_of).values_list("pk", "code"))
@@ -55,17 +79,19 @@ def observations(pemda: Pemda, year: int) -> list[Observation]:
         evidence[(ai_id, qn)] = n
     rows = []
     for ai in ais:
-        agency = agency_code[by_agreement[ai["agreement_id"]]]
+        agency_id = by_agreement[ai["agreement_id"]]
+        agency = agency_code[agency_id]
         pol = engine_polarity(ai["polarity"], ai["range_low"], ai["range_high"])
         agg = Aggregation.parse(ai["aggregation"] or "last")
+        weight = rules.weight(agency_id, ai["indicator__code"]) if rules is not None else None
         for qn in sorted(quarters):
             rows.append(Observation(
                 pemda.code, agency, ai["indicator__code"], year, qn, _f(ai[f"q{qn}_target"]),
                 _f(values.get((ai["pk"], qn))), pol, agg, ai["unit"], (ai["pk"], qn) in values,
-                evidence.get((ai["pk"], qn)),
+                evidence.get((ai["pk"], qn)), weight,
             ))
         rows.append(Observation(pemda.code, agency, ai["indicator__code"], year, None, _f(ai["annual_target"]),
-                                None, pol, agg, ai["unit"], True, None))
+                                None, pol, agg, ai["unit"], True, None, weight))
     return rows
 
 
@@ -79,7 +105,7 @@ def recompute(pemda: Pemda | int, year: int, quarter: int | None = None) -> int:
         pemda = Pemda.objects.get(pk=pemda)
     ensure_year_open(pemda, year, what=_("skor"))  # a closed year's stored scores are final
     rows = observations(pemda, year)
-    result = score_pemda(rows, config_for(pemda))
+    result = score_pemda(rows, config_for(pemda, year))
     agency_ids = dict(Agency.objects.values_list("code", "pk"))
     per: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
     for r in result.indicators:

@@ -158,10 +158,15 @@ def deadline(year: int, quarter: int | None, days: int = 10) -> date:
     return date(year, month, day) + timedelta(days=days)
 
 
+def deadline_for(year: int, quarter: int | None, config: ScoringConfig) -> date:
+    """The Pemda's own deadline for (year, quarter) when configured, else ``deadline_days`` after its end."""
+    return config.deadlines.get((year, quarter)) or deadline(year, quarter, config.deadline_days)
+
+
 def past_deadline(year: int, quarter: int | None, config: ScoringConfig) -> bool:
     if config.as_of is None:
         return True
-    return config.as_of > deadline(year, quarter, config.deadline_days)
+    return config.as_of > deadline_for(year, quarter, config)
 
 
 def rank_min(scores: Mapping[K, float | None], decimals: int = 9) -> dict[K, int | None]:

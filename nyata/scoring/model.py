@@ -155,6 +155,8 @@ class ScoringConfig:
     weights: Mapping[str, float] = field(default_factory=dict)  # indicator code -> weight
     as_of: date | None = None  # None: every deadline has passed
     deadline_days: int = 10
+    # (year, quarter) -> the Pemda's own reporting deadline; others fall back to deadline_days
+    deadlines: Mapping[tuple[int, int | None], date] = field(default_factory=dict)
     target_too_low: float = 150.0
     outlier_z: float = 3.5
     outlier_min_points: int = 4

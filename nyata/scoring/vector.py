@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .formulas import deadline
+from .formulas import deadline_for
 from .model import (
     AMBITION_ORDER,
     FLAG_BIT,
@@ -428,7 +428,7 @@ def _past_table(years: I64, config: ScoringConfig) -> BoolA:
     as_of: date = config.as_of
     for i, yr in enumerate(years.tolist()):
         for c in range(5):
-            out[i, c] = as_of > deadline(int(yr), c or None, config.deadline_days)
+            out[i, c] = as_of > deadline_for(int(yr), c or None, config)
     return out
 
 

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nyata.agreements import actions
 from nyata.agreements.models import Agreement
+from nyata.core import accounts
 from nyata.core import actions as core_actions
 from nyata.core.models import Assignment, Official
 from nyata.core.tenancy import tenant_scope
@@ -85,8 +86,8 @@ def _plan_for_world(w: World) -> Plan:
         governor = core_actions.record_save(actor=None, obj=Official(pemda=a, name="Gubernur Uji"))
         core_actions.record_save(actor=None, obj=Assignment(pemda=a, official=governor, position=gov_pos,
                                                             start=dt.date(2025, 1, 1)))
-        actions.signer_link(actor=None, pemda=a, user=w.users["agency_head"], official=w.officials["A1"])
-        actions.signer_link(actor=None, pemda=a, user=w.users["leader"], official=governor)
+        accounts.account_link_official(actor=None, pemda=a, user=w.users["agency_head"], official=w.officials["A1"])
+        accounts.account_link_official(actor=None, pemda=a, user=w.users["leader"], official=governor)
         for role, key in KEYS.items():
             TOTPDevice.objects.create(user=w.users[role], name="uji", key=key, confirmed=True)
         made = actions.agreements_generate(actor=None, pemda=a, year=2026, signing_date=dt.date(2026, 1, 21),

@@ -79,7 +79,7 @@ def test_verify_names_an_altered_event(world: World) -> None:
     assert f"event id {target.pk}" in message
     assert "altered" in message
     # The other Pemda's chain is untouched and still verifies.
-    call_command("audit", "verify", "--pemda", "98", stdout=StringIO())
+    call_command("audit", "verify", "--pemda", "98.01", stdout=StringIO())
 
 
 def test_verify_names_a_removed_event(world: World) -> None:

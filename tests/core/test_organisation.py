@@ -53,7 +53,7 @@ GOOD = dict(
 def test_import_creates_everything_with_audit(world: World, scope_a: object) -> None:
     before = AuditEvent.objects.count()
     counts = import_organisation(actor=world.users["perf_admin"], pemda=world.a, upload=_workbook(**GOOD))
-    assert counts == {"agencies": 2, "positions": 2, "officials": 2, "assignments": 2}
+    assert counts == {"agencies": 2, "positions": 2, "officials": 2, "assignments": 2, "users": 0}
     sek = Position.objects.get(code="SEK-DINKES")
     assert sek.superior == Position.objects.get(code="KA-DINKES")
     assert Assignment.objects.get(position=sek).acting is True
@@ -141,7 +141,7 @@ def test_export_then_import_into_an_empty_pemda_round_trips(world: World) -> Non
     from nyata.core.models import Pemda
 
     with unscoped():
-        empty = actions.pemda_create(actor=None, code="97", name="Kosong", kind=Pemda.Kind.CITY)
+        empty = actions.pemda_create(actor=None, code="97.71", name="Kosong", kind=Pemda.Kind.CITY)
     with tenant_scope(empty):
         import_organisation(actor=None, pemda=empty, upload=exported)
         c_positions = sorted(Position.objects.values_list("code", "name", "level", "superior__code"))

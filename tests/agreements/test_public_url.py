@@ -1,0 +1,60 @@
+"""The QR code of a sealed PK points at its Pemda's public address, never at a development one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from nyata.agreements import actions, documents
+from nyata.core.accounts import is_development_url
+from nyata.core.apps import public_url_check
+from nyata.core.tenancy import tenant_scope
+from tests.agreements.conftest import Plan
+
+
+def test_the_verification_link_uses_the_pemdas_public_address(plan: Plan, settings: Any) -> None:
+    settings.PUBLIC_BASE_URL = "https://nyata.contoh.go.id"
+    with tenant_scope(plan.world.a):
+        assert documents.verify_url(plan.pk).startswith("https://nyata.contoh.go.id/perjanjian/verifikasi/?kode=")
+        plan.world.a.public_base_url = "https://kinerja.provinsiuji.go.id/"
+        plan.world.a.save()
+        plan.pk.refresh_from_db()
+        assert documents.verify_url(plan.pk).startswith("https://kinerja.provinsiuji.go.id/perjanjian/verifikasi/")
+
+
+@pytest.mark.parametrize(("url", "dev"), [
+    ("http://127.0.0.1:8000", True), ("http://localhost", True), ("http://[::1]:8000", True),
+    ("http://0.0.0.0", True), ("https://nyata.local", True), ("http://169.254.1.1", True),
+    ("https://kinerja.banyuasinkab.go.id", False), ("https://103.10.20.30", False),
+])
+def test_development_addresses_are_recognised(url: str, dev: bool) -> None:
+    assert is_development_url(url) is dev
+
+
+def test_production_refuses_to_sign_a_document_whose_qr_would_point_at_a_loopback(plan: Plan,
+                                                                                 settings: Any) -> None:
+    settings.PRODUCTION = True
+    settings.PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+    w = plan.world
+    with tenant_scope(w.a):
+        a = actions.agreement_lock(actor=w.users["perf_admin"], agreement=plan.pk)
+        with pytest.raises(ValidationError, match="NYATA_PUBLIC_BASE_URL"):
+            actions.agreement_sign(actor=w.users["agency_head"], agreement=a, party="first",
+                                   otp_token=plan.token("agency_head"))
+        a.refresh_from_db()
+        assert a.status == "locked" and not a.signatures.exists()
+        w.a.public_base_url = "https://kinerja.provinsiuji.go.id"
+        w.a.save()
+        a = type(a).objects.get(pk=a.pk)
+        actions.agreement_sign(actor=w.users["agency_head"], agreement=a, party="first",
+                               otp_token=plan.token("agency_head"))
+        assert a.signatures.count() == 1
+
+
+def test_check_deploy_warns_about_a_development_fallback(settings: Any) -> None:
+    settings.PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+    assert [w.id for w in public_url_check()] == ["nyata.W001"]
+    settings.PUBLIC_BASE_URL = "https://nyata.contoh.go.id"
+    assert public_url_check() == []
