@@ -70,3 +70,33 @@ def test_the_checklist_query_count_does_not_grow_with_agencies(world: World,
             actions.record_save(actor=None, obj=Agency(pemda=world.a, code=f"X{i}", name=f"Dinas {i}", kind="dinas"))
     with django_assert_max_num_queries(30):
         assert admin.get("/persiapan/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_new_pemdas_pages_say_what_to_do_next() -> None:
+    """Before any data exists, each page a new Pemda's people open points to the next step."""
+    pemda, admin = _new_admin()
+    with tenant_scope(pemda):
+        planner, _link = accounts.user_invite(actor=None, pemda=pemda, username="perencana.kosong", name="Perencana",
+                                              email="p@kosong.go.id", role="planner", send=False)
+    other = Client()
+    other.force_login(User.objects.get(pk=planner.pk))
+    expectations = {
+        "/organisasi/pd/": ("Belum ada perangkat daerah.", "/organisasi/impor/", "Admin kinerja mengunggahnya"),
+        "/organisasi/jabatan/": ("Belum ada jabatan.", "/organisasi/impor/", "Admin kinerja mengunggahnya"),
+        "/organisasi/pejabat/": ("Belum ada pejabat.", "/organisasi/impor/", "Admin kinerja mengunggahnya"),
+        "/periode/": ("Belum ada tahun anggaran.", "Tambahkan di bawah ini", "Admin kinerja membuatnya."),
+        "/rencana/": ("Belum ada rencana.", "/rencana/impor/", "/rencana/impor/"),
+        "/rencana/pohon/": ("Belum ada rencana yang berlaku.", "/rencana/impor/", "/rencana/impor/"),
+        "/perjanjian/": ("Draf PK disusun dari rencana", "/perjanjian/acara/", "Draf PK disusun dari rencana"),
+        "/perjanjian/acara/": ("Belum ada acara.", "Buat acara di bawah ini", "Admin kinerja membuat acara"),
+        "/laporan/papan/": ("Laporan triwulan dimulai setelah PK ditandatangani.",) * 3,
+        "/proyek/": ("Belum ada proyek.", "Tambahkan proyek strategis", "Tambahkan proyek strategis"),
+        "/produk/": ("Belum ada produk unggulan.",) * 3,
+    }
+    for url, (what, admin_next, planner_next) in expectations.items():
+        for client, hint in ((admin, admin_next), (other, planner_next)):
+            resp = client.get(url)
+            html = resp.content.decode()
+            assert resp.status_code == 200, url
+            assert what in html and hint in html, (url, hint)
