@@ -16,7 +16,7 @@ def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agreements', '0002_orderings_without_joins'),
+        ('agreements', '0003_pk_rows_for_activities'),
         ('core', '0005_accounts_for_members'),
     ]
 
