@@ -51,6 +51,8 @@ def template_bytes(pemda: Pemda | None = None) -> bytes:
     agencies: list[list[Any]] = []
     positions: list[list[Any]] = []
     officials: list[list[Any]] = []
+    # The Pengguna sheet starts empty: it invites new users (the directory lists the existing ones,
+    # and a downloaded file carries no one's e-mail address).
     users: list[list[Any]] = []
     if pemda is not None:
         agencies = [[a.code, a.name, a.abbreviation, a.kind] for a in Agency.objects.all()]
@@ -75,19 +77,6 @@ def template_bytes(pemda: Pemda | None = None) -> bytes:
                 "ya" if a.acting else "tidak",
             ]
             for a in Assignment.objects.filter(end__isnull=True).select_related("official", "position")
-        ]
-        accounts = {a.user_id: a for a in Account.objects.filter(is_active=True).select_related("user", "official")}
-        users = [
-            [
-                accounts[m.user_id].user.username,
-                accounts[m.user_id].user.get_full_name(),
-                accounts[m.user_id].user.email,
-                accounts[m.user_id].official.nip if accounts[m.user_id].official else "",
-                m.role,
-                m.agency.code if m.agency else "",
-            ]
-            for m in Membership.objects.select_related("agency").order_by("user_id", "role")
-            if m.user_id in accounts
         ]
     return build_workbook(
         [
