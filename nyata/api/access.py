@@ -15,8 +15,10 @@ from nyata.core.access import Policy
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def api_policy(read: Iterable[str] = (), write: Iterable[str] = (), *, agency_limited: bool = True) -> Callable[[F], F]:
-    pol = Policy(frozenset(read), frozenset(write), False, agency_limited)
+def api_policy(
+    read: Iterable[str] = (), write: Iterable[str] = (), *, agency_limited: bool = True, tenant: bool = True
+) -> Callable[[F], F]:
+    pol = Policy(frozenset(read), frozenset(write), False, agency_limited, tenant)
 
     def decorate(handler: F) -> F:
         @functools.wraps(handler)
@@ -24,7 +26,7 @@ def api_policy(read: Iterable[str] = (), write: Iterable[str] = (), *, agency_li
             request.policy = pol  # type: ignore[attr-defined]
             if not request.user.is_authenticated:
                 raise HttpError(401, _("Silakan masuk terlebih dahulu."))
-            if getattr(request, "pemda", None) is None or not pol.allows(
+            if (pol.tenant and getattr(request, "pemda", None) is None) or not pol.allows(
                 getattr(request, "roles", frozenset()),
                 request.method or "GET",
             ):

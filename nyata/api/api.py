@@ -56,7 +56,7 @@ class AgencyOut(Schema):
 
 
 @api.get("/me", response=MeOut, tags=["core"])
-@api_policy(ALL_ROLES, agency_limited=False)
+@api_policy(ALL_ROLES, agency_limited=False, tenant=False)
 def me(request: NyataRequest) -> dict[str, object]:
     pemda = request.pemda
     return {

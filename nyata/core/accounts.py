@@ -24,7 +24,7 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -85,6 +85,14 @@ def set_password_link(user: User, pemda: Pemda | None) -> str:
 
 
 def _send_link(user: User, pemda: Pemda | None, link: str, *, invitation: bool) -> None:
+    # In the installation's language (Bahasa Indonesia), not in the language the admin happens to use.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = _link_message(user, pemda, link, invitation=invitation)
+    email = user.email
+    transaction.on_commit(lambda: send_mail(subject, body, None, [email], fail_silently=True))
+
+
+def _link_message(user: User, pemda: Pemda | None, link: str, *, invitation: bool) -> tuple[str, str]:
     where = pemda.name if pemda is not None else "Nyata"
     hours = settings.PASSWORD_RESET_TIMEOUT // 3600
     if invitation:
@@ -101,8 +109,7 @@ def _send_link(user: User, pemda: Pemda | None, link: str, *, invitation: bool) 
             _("Jika Anda tidak merasa meminta ini, abaikan e-mail ini."),
         ]
     )
-    email = user.email
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email], fail_silently=True))
+    return subject, body
 
 
 # --- lookups ----------------------------------------------------------------------------------

@@ -328,3 +328,14 @@ def test_the_official_choice_lists_only_this_pemdas_officials(world: World) -> N
     assert "Pejabat A1" in page and "Pejabat B1" not in page
     with tenant_scope(world.a):
         assert Official.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_invitation_is_written_in_indonesian_whatever_language_the_admin_uses(
+        world: World, django_capture_on_commit_callbacks: Any) -> None:
+    admin = world.client("perf_admin")
+    admin.cookies["django_language"] = "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post("/pengguna/", {"username": "operator.en", "name": "Operator", "email": "en@contoh.go.id",
+                                  "role": "agency_operator", "agency": world.a1.pk})
+    assert "dengan nama pengguna operator.en" in mail.outbox[0].body
