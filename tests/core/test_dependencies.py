@@ -1,4 +1,4 @@
-"""The arrows of dependency run one way: core ← domain apps ← fronts (dashboard, portal, api, demo).
+"""The arrows of dependency run one way: core ← domain apps ← fronts (dashboard, portal, api, demo, onboarding).
 
 Read from the source (every import, including those inside functions), so a lazy import cannot
 hide a wrong arrow; and no app reaches another through `importlib` or hedges with `ImportError`.
@@ -16,7 +16,7 @@ ROOT = Path(nyata.__file__).parent
 # Packages that know no domain app: the base every app builds on.
 BASE = {"core", "scoring", "documents", "formats"}
 DOMAIN = {"planning", "agreements", "reporting", "projects", "products"}
-FRONTS = {"dashboard", "portal", "api", "demo"}
+FRONTS = {"dashboard", "portal", "api", "demo", "onboarding"}
 
 
 def _modules() -> list[Path]:
