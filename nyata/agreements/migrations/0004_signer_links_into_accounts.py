@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agreements', '0003_pk_rows_for_activities'),
-        ('core', '0005_accounts_for_members'),
+        ('core', '0006_accounts_for_members'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_orderings_without_joins'),
+        ('core', '0004_security_event_chain'),
     ]
 
     operations = [

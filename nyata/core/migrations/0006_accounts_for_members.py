@@ -11,6 +11,6 @@ def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0004_tenants_accounts_year_rules")]
+    dependencies = [("core", "0005_tenants_accounts_year_rules")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
