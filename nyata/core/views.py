@@ -180,7 +180,7 @@ def _home(request: NyataRequest) -> HttpResponse:
 
 # Home sends every signed-in person somewhere: the platform operator to the platform's page,
 # a new Pemda's admin to the checklist, everyone else to `_home` (which checks its own policy).
-home.nyata_policy = Policy(ALL_ROLES, tenant=False)  # type: ignore[attr-defined]
+home.nyata_policy = Policy(ALL_ROLES, agency_limited=False, tenant=False)  # type: ignore[attr-defined]
 
 
 # --- organisation: list, create, edit ----------------------------------------------------------

@@ -125,7 +125,8 @@ def platform_pemda(request: NyataRequest, pk: int) -> HttpResponse:
 
 def _account(request: NyataRequest, pk: int) -> Account:
     """One of this Pemda's accounts, by user id; another Pemda's user is simply not found."""
-    return get_for_user(request, Account.objects.select_related("user", "official"), None, user_id=pk)
+    account: Account = get_for_user(request, Account.objects.select_related("user", "official"), None, user_id=pk)
+    return account
 
 
 @policy(ADMINS, ADMINS)

@@ -7,17 +7,18 @@ and this table in the same commit, on purpose.
 
 Each entry: (who reads, who writes, reach). Roles by letter —
 L leader (Pimpinan), A performance admin (Biro Organisasi), P planner (Bappeda),
-I inspector (Inspektorat), H agency head, O agency operator; "-" nobody.
+I inspector (Inspektorat), H agency head, O agency operator, X platform operator; "-" nobody.
 Reach: AGENCY — agency roles reach only their own agency's objects; PEMDA — the whole Pemda.
 PUBLIC — no sign-in (portal, verification, sign-in pages).
-A platform-level role appears in no letter: it reads no Pemda content.
+The platform operator (X) appears only on its own pages and one's own account pages: it reads
+no Pemda content.
 """
 
 from __future__ import annotations
 
 AGENCY, PEMDA, PUBLIC = "agency", "pemda", "public"
 LETTERS = {"L": "leader", "A": "perf_admin", "P": "planner", "I": "inspector", "H": "agency_head",
-           "O": "agency_operator"}
+           "O": "agency_operator", "X": "platform_operator"}
 
 # Pages, by URL name.
 PAGES: dict[str, tuple[str, str, str] | str] = {
@@ -50,19 +51,29 @@ PAGES: dict[str, tuple[str, str, str] | str] = {
     "dash_indicator": ("LAPIHO", "-", AGENCY),
     "dash_pack": ("LAPI", "-", AGENCY),
     "fiscal_year_list": ("LAPI", "A", AGENCY),
-    "home": ("LAPIHO", "-", PEMDA),
+    "home": ("LAPIHOX", "-", PEMDA),
     "login": PUBLIC,
     "logout": PUBLIC,
     "membership_list": ("A", "A", AGENCY),
+    "password_reset": PUBLIC,
+    "password_set": PUBLIC,
+    "pemda_profile": ("A", "A", AGENCY),
+    "platform_home": ("X", "-", AGENCY),
+    "platform_pemda": ("X", "X", AGENCY),
+    "platform_pemda_create": ("X", "X", AGENCY),
+    "setup_checklist": ("A", "-", AGENCY),
+    "user_detail": ("A", "A", AGENCY),
+    "year_rules": ("A", "A", AGENCY),
+    "year_rules_home": ("A", "-", AGENCY),
     "object_history": ("LAIH", "-", AGENCY),
     "official_create": ("A", "A", AGENCY),
     "official_edit": ("A", "A", AGENCY),
     "official_list": ("LAPIH", "-", AGENCY),
     "organisation_import": ("A", "A", AGENCY),
     "organisation_template": ("A", "-", AGENCY),
-    "password_change": ("LAPIHO", "LAPIHO", PEMDA),
-    "password_change_done": ("LAPIHO", "-", PEMDA),
-    "pemda_switch": ("LAPIHO", "LAPIHO", PEMDA),
+    "password_change": ("LAPIHOX", "LAPIHOX", PEMDA),
+    "password_change_done": ("LAPIHOX", "-", PEMDA),
+    "pemda_switch": ("LAPIHOX", "LAPIHOX", PEMDA),
     "plan_activity_create": ("AP", "AP", AGENCY),
     "plan_agency": ("LAPIHO", "-", AGENCY),
     "plan_agency_objective_create": ("AP", "AP", AGENCY),
@@ -142,7 +153,7 @@ PAGES: dict[str, tuple[str, str, str] | str] = {
     "report_verify_queue": ("LAPI", "I", AGENCY),
     "report_xlsx_download": ("LAPIHO", "-", AGENCY),
     "report_xlsx_upload": ("O", "O", AGENCY),
-    "security": ("LAPIHO", "LAPIHO", PEMDA),
+    "security": ("LAPIHOX", "LAPIHOX", PEMDA),
     "security_event_list": ("A", "-", AGENCY),
     "set_language": PUBLIC,
     "unit_create": ("A", "A", AGENCY),
@@ -159,7 +170,7 @@ API: dict[str, tuple[str, str, str] | str] = {
     "GET /dashboard/agencies/{agency_id}/scores": ("LAPIHO", "-", AGENCY),
     "GET /dashboard/flags": ("LAPIHO", "-", AGENCY),
     "GET /dashboard/scores": ("LAPIHO", "-", PEMDA),
-    "GET /me": ("LAPIHO", "-", PEMDA),
+    "GET /me": ("LAPIHOX", "-", PEMDA),
     "POST /planning/import": ("AP", "AP", AGENCY),
     "GET /planning/indicators/{indicator_id}": ("LAPIHO", "-", AGENCY),
     "GET /planning/indicators/{indicator_id}/targets": ("LAPIHO", "-", AGENCY),

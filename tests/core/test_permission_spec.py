@@ -10,7 +10,7 @@ from tests.core.routes import api_operations, page_routes
 def _declared(pol: Policy) -> tuple[str, str, str] | str:
     if pol.public:
         return PUBLIC
-    order = "LAPIHO"
+    order = "LAPIHOX"
 
     def letters(roles: frozenset[str]) -> str:
         return "".join(c for c in order if LETTERS[c] in roles) or "-"
