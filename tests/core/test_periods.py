@@ -89,7 +89,9 @@ def test_no_realisation_of_a_closed_year_can_be_saved_or_submitted(world: World,
         assert not Evidence.objects.exists() and not SelfCritique.objects.exists()
 
 
-def test_verification_reopening_and_scores_of_a_closed_year_are_refused(world: World, pk: Pk) -> None:
+def test_verification_reopening_and_scores_of_a_closed_year_are_refused(
+    world: World, pk: Pk, django_capture_on_commit_callbacks: Any
+) -> None:
     op, head, insp = world.users["agency_operator"], world.users["agency_head"], world.users["inspector"]
     with tenant_scope(world.a):
         for code, v in {"I1": "90", "I2": "40", "I3": "2"}.items():
@@ -97,7 +99,9 @@ def test_verification_reopening_and_scores_of_a_closed_year_are_refused(world: W
                                            agreement_indicator_id=pk.indicators[code].pk, value=v)
         actions.realisation_submit(actor=head, agency=pk.agency, quarter=pk.q1)
         first, *rest = list(Realisation.objects.order_by("pk"))
-        actions.realisation_verify(actor=insp, realisations=[first], verdict="accept")
+        # Rescoring runs after commit.
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.realisation_verify(actor=insp, realisations=[first], verdict="accept")
         computed = ScoreSnapshot.objects.get(agency=pk.agency, quarter=1).computed_at
     _close(world)
     with tenant_scope(world.a):
