@@ -22,6 +22,7 @@ from nyata.core.models import Agency, Assignment, FiscalYear, Location, Membersh
 from nyata.core.roles import Role
 from nyata.core.tenancy import tenant_scope, unscoped
 from nyata.dashboard import demo as dashboard_demo
+from nyata.onboarding.actions import pemda_setup_done
 from nyata.planning import demo as planning_demo
 from nyata.portal import demo as portal_demo
 from nyata.products import demo as products_demo
@@ -309,4 +310,7 @@ def load() -> list[DemoAccount]:
             year = FiscalYear.objects.filter(year=2025).exclude(state=FiscalYear.State.CLOSED).first()
             if year is not None:
                 actions.fiscal_year_set_state(actor=None, fiscal_year=year, state=FiscalYear.State.CLOSED)
+            # Both demo Pemda have run 2025 and signed their 2026 PKs: they are past setup, and
+            # their admins land on Beranda, not on the checklist for the year being planned.
+            pemda_setup_done(actor=None, pemda=pemda)
     return province + regency

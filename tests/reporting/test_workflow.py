@@ -230,3 +230,24 @@ def test_a_quarter_that_has_not_started_cannot_be_reported(world: World, pk: Pk,
         actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency,
                                        quarter=pk.quarters[2], agreement_indicator_id=pk.indicators["I1"].pk,
                                        value="10")
+
+
+@pytest.mark.parametrize("lang,system", [("id", "Sistem"), ("en", "System")])
+def test_a_value_written_by_no_person_opens_and_names_the_system(
+    world: World, pk: Pk, lang: str, system: str
+) -> None:
+    """An import or the demo load writes with no actor: the value's page and its history still open
+    (they answered 500 on 218 of the demo's 221 values) and name the system as the writer."""
+    with tenant_scope(world.a):
+        saved = {code: actions.realisation_save_draft(actor=None, agency=pk.agency, quarter=pk.q1,
+                                                      agreement_indicator_id=pk.indicators[code].pk, value=value)
+                 for code, value in (("I1", "91"), ("I2", "48"), ("I3", "1,5"))}
+        r = saved["I1"]
+        actions.realisation_submit(actor=None, agency=pk.agency, quarter=pk.q1)
+        actions.realisation_verify(actor=None, realisations=[r], verdict="return", comment="Bukti belum ada")
+    client = world.client("leader")
+    client.cookies["django_language"] = lang
+    for name in ("report_realisation", "report_history"):
+        resp = client.get(reverse(name, args=[r.pk]), HTTP_ACCEPT_LANGUAGE=lang)
+        assert resp.status_code == 200, name
+        assert system in resp.content.decode(), name
