@@ -9,6 +9,7 @@ performance admin of Pemda B; `world.users["platform_operator"]` is the host's o
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -145,3 +146,24 @@ def _fast_passwords(settings: Any) -> None:
 def memberships_of(user: User) -> list[Membership]:
     with unscoped():
         return list(Membership.objects.filter(user=user))
+
+
+@pytest.fixture
+def production_seal(settings: Any, tmp_path: Any) -> None:
+    """Production with a seal configured as it must be: the Pemda's own PKCS#12 (here the demo
+    certificate re-wrapped under another passphrase), a private key file, a secret passphrase."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    from nyata.documents import seal
+
+    settings.DATA_DIR = tmp_path
+    demo = seal.ensure_demo_seal()
+    key, cert, extra = pkcs12.load_key_and_certificates(demo.p12.read_bytes(), demo.passphrase)
+    passphrase = secrets.token_urlsafe(24).encode()
+    own = tmp_path / "pemda-seal.p12"
+    own.write_bytes(pkcs12.serialize_key_and_certificates(
+        b"seal", key, cert, extra, serialization.BestAvailableEncryption(passphrase)))
+    own.chmod(0o600)
+    settings.PRODUCTION, settings.SEAL_P12, settings.SEAL_PASSPHRASE = True, str(own), passphrase.decode()
+

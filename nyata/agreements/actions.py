@@ -331,6 +331,7 @@ def parties_of(user: User, agreement: Agreement) -> list[str]:
 
 def _check_can_sign(*, actor: User, agreement: Agreement, party: str) -> Official:
     check_public_url(agreement.pemda)  # the sealed QR must open the public page
+    seal.check_configured()  # nobody signs what could not be sealed
     if party not in Signature.Party.values:
         raise ValidationError(_("Pihak penanda tangan tidak dikenal."))
     if agreement.status == Agreement.Status.DRAFT:
@@ -427,6 +428,7 @@ def _record_signed(*, actor: User | None, agreement: Agreement, event_seq: int, 
     configured) and records its own `sealed` event.
     """
     check_public_url(agreement.pemda)  # the sealed QR must open the public page
+    seal.check_configured()  # refused before the signature is recorded, not after commit
     agreement.status = Agreement.Status.SIGNED
     agreement.signed_at = at
     agreement.chain_seq, agreement.chain_hash = event_seq, event_hash

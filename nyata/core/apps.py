@@ -16,6 +16,7 @@ class CoreConfig(AppConfig):
         from django.core import checks
 
         checks.register(public_url_check, checks.Tags.security, deploy=True)
+        checks.register(seal_check, checks.Tags.security, deploy=True)
 
 
 def public_url_check(app_configs: Any = None, **kwargs: Any) -> list[Any]:
@@ -32,3 +33,12 @@ def public_url_check(app_configs: Any = None, **kwargs: Any) -> list[Any]:
             "each Pemda's public address (sealing is refused in production until then).",
             id="nyata.W001")]
     return []
+
+
+def seal_check(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    """`check --deploy`: production has the Pemda's own seal, kept secret (never the demo seal)."""
+    from django.core import checks
+
+    from nyata.documents.seal import problems
+
+    return [checks.Error(p, id="nyata.E001") for p in problems()]

@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -25,6 +27,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
@@ -46,13 +50,58 @@ def _demo_dir() -> Path:
     return Path(settings.DATA_DIR) / "seal"
 
 
+def problems() -> list[str]:
+    """What stops the seal from being trusted here, in plain words; empty when all is well.
+
+    In production the demo seal is never used: its passphrase is in the source. A configured seal
+    needs a passphrase from a secret (NYATA_SEAL_PASSPHRASE or ..._FILE) and a key file that only
+    its owner can read. `check --deploy` reports these, and signing refuses while any remains.
+    """
+    if not settings.SEAL_P12:
+        if settings.PRODUCTION:
+            return [_("Segel elektronik Pemda belum diatur (NYATA_SEAL_P12): di produksi segel demo tidak "
+                      "pernah dipakai.")]
+        return []
+    out = []
+    path = Path(settings.SEAL_P12)
+    if not path.is_file():
+        return [_("Berkas segel elektronik %(p)s tidak ditemukan.") % {"p": path}]
+    if path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        out.append(_("Berkas segel elektronik %(p)s dapat dibaca pengguna lain; jadikan 0600.") % {"p": path})
+    if settings.PRODUCTION and not settings.SEAL_PASSPHRASE:
+        out.append(_("Kata sandi segel elektronik kosong: isi NYATA_SEAL_PASSPHRASE_FILE dari penyimpanan rahasia."))
+    elif settings.PRODUCTION and settings.SEAL_PASSPHRASE.encode() == DEMO_PASSPHRASE:
+        out.append(_("Segel elektronik memakai kata sandi segel demo yang tercantum di kode sumber."))
+    return out
+
+
+def check_configured() -> None:
+    """Refuse, with the reason, to produce a signature the Pemda could not stand behind."""
+    found = problems()
+    if found:
+        raise ValidationError(" ".join(found))
+
+
+def _write_private(path: Path, content: bytes) -> None:
+    """Written under a temporary name with mode 0600, then renamed: never readable by others,
+    and a concurrent reader never sees half a file."""
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(content)
+    os.chmod(tmp, 0o600)
+    tmp.replace(path)
+
+
 def ensure_demo_seal() -> SealFiles:
     """Create (once) a demo CA and an EC P-256 seal certificate signed by it."""
     folder = _demo_dir()
     p12_path, ca_path = folder / "seal.p12", folder / "ca.der"
     if p12_path.exists() and ca_path.exists():
+        if p12_path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            p12_path.chmod(0o600)  # written world-readable by an older version
         return SealFiles(p12_path, DEMO_PASSPHRASE, ca_path.read_bytes())
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     now = dt.datetime.now(dt.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([
@@ -101,15 +150,14 @@ def ensure_demo_seal() -> SealFiles:
         b"seal", seal_key, seal_cert, [ca_cert],
         serialization.BestAvailableEncryption(DEMO_PASSPHRASE),
     )
-    # Written to temporary names then renamed, so a concurrent reader never sees half a file.
     for path, content in ((p12_path, p12), (ca_path, ca_cert.public_bytes(serialization.Encoding.DER))):
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(content)
-        tmp.replace(path)
+        _write_private(path, content)
     return SealFiles(p12_path, DEMO_PASSPHRASE, ca_path.read_bytes())
 
 
 def seal_files() -> SealFiles:
+    if settings.PRODUCTION:
+        check_configured()
     if settings.SEAL_P12:
         passphrase = (settings.SEAL_PASSPHRASE or "").encode()
         return SealFiles(Path(settings.SEAL_P12), passphrase, None)
@@ -162,8 +210,6 @@ class SealCheck:
 
 def validate(pdf: bytes) -> SealCheck:
     """Validate the embedded PAdES signatures against the seal's CA only."""
-    from django.utils.translation import gettext as _
-
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         sigs = reader.embedded_signatures
@@ -171,7 +217,11 @@ def validate(pdf: bytes) -> SealCheck:
         return SealCheck(False, _("Berkas bukan PDF yang dapat dibaca."))
     if not sigs:
         return SealCheck(False, _("PDF ini tidak memiliki tanda tangan elektronik."))
-    vc = ValidationContext(trust_roots=trust_roots(), allow_fetching=False)
+    try:
+        roots = trust_roots()
+    except ValidationError as e:  # production without a seal: nothing here can be vouched for
+        return SealCheck(False, " ".join(e.messages))
+    vc = ValidationContext(trust_roots=roots, allow_fetching=False)
     last = None
     for sig in sigs:
         try:

@@ -33,9 +33,8 @@ def test_development_addresses_are_recognised(url: str, dev: bool) -> None:
     assert is_development_url(url) is dev
 
 
-def test_production_refuses_to_sign_a_document_whose_qr_would_point_at_a_loopback(plan: Plan,
-                                                                                 settings: Any) -> None:
-    settings.PRODUCTION = True
+def test_production_refuses_to_sign_a_document_whose_qr_would_point_at_a_loopback(plan: Plan, settings: Any,
+                                                                                 production_seal: None) -> None:
     settings.PUBLIC_BASE_URL = "http://127.0.0.1:8000"
     w = plan.world
     with tenant_scope(w.a):
@@ -58,3 +57,17 @@ def test_check_deploy_warns_about_a_development_fallback(settings: Any) -> None:
     assert [w.id for w in public_url_check()] == ["nyata.W001"]
     settings.PUBLIC_BASE_URL = "https://nyata.contoh.go.id"
     assert public_url_check() == []
+
+
+def test_production_refuses_to_sign_what_it_could_not_seal(plan: Plan, settings: Any) -> None:
+    """No seal configured: the demo seal's passphrase is public, so nobody signs at all."""
+    settings.PRODUCTION, settings.SEAL_P12 = True, ""
+    settings.PUBLIC_BASE_URL = "https://nyata.contoh.go.id"
+    w = plan.world
+    with tenant_scope(w.a):
+        a = actions.agreement_lock(actor=w.users["perf_admin"], agreement=plan.pk)
+        with pytest.raises(ValidationError, match="NYATA_SEAL_P12"):
+            actions.agreement_sign(actor=w.users["agency_head"], agreement=a, party="first",
+                                   otp_token=plan.token("agency_head"))
+        a.refresh_from_db()
+        assert a.status == "locked" and not a.signatures.exists()

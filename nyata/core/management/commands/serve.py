@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
@@ -21,6 +21,11 @@ class Command(BaseCommand):
         if not settings.PRODUCTION:
             call_command("runserver", options["addr"], use_reloader=False)
             return
+        from nyata.documents.seal import problems
+
+        found = problems()  # checked at start: a seal key others can read is not a seal
+        if found:
+            raise CommandError(" ".join(found))
         gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
         os.execv(
             gunicorn,

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from nyata.demo.loader import DEMO_PASSWORD, load
 
@@ -17,6 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--addr", default="127.0.0.1:8000")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            # Nine accounts with a published password have no place in a real Pemda's database.
+            raise CommandError("nyata demo refuses to run with NYATA_ENV=production.")
         call_command("migrate", interactive=False, verbosity=0)
         accounts = load()
         self.stdout.write(self.style.SUCCESS("Demo Sumatera Selatan siap."))
