@@ -32,7 +32,7 @@ def public(handler: F) -> F:
     return handler
 
 
-class IndicatorOut(Schema):
+class AgreementIndicatorOut(Schema):
     indicator_id: int
     objective_text: str
     name: str
@@ -85,7 +85,7 @@ class AgreementOut(Schema):
 
 
 class AgreementDetailOut(AgreementOut):
-    indicators: list[IndicatorOut]
+    indicators: list[AgreementIndicatorOut]
     programs: list[ProgramOut]
     signatures: list[SignatureOut]
 

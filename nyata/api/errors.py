@@ -1,17 +1,23 @@
 """The API's one error shape and the handlers that produce it for every router.
 
 Every refusal answers `{"detail": "<message in the user's language>"}`: 401/403 from
-`api_policy`, 404 from `get_for_user`, and 422 for an action's `ValidationError` or an
-import's `ImportErrors`, mapped here once on the API instance instead of by each handler.
+`api_policy`, 404 from `get_for_user`, 422 for an action's `ValidationError` or an
+import's `ImportErrors`, and 500 for anything unexpected (logged with its traceback, never
+shown), mapped here once on the API instance instead of by each handler.
 """
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 
 from nyata.core.xlsx import ImportErrors
+
+log = logging.getLogger("nyata.api")
 
 
 class ErrorOut(Schema):
@@ -30,5 +36,14 @@ def install(api: NinjaAPI) -> None:
         assert isinstance(exc, ImportErrors)
         return api.create_response(request, {"detail": "\n".join(str(x) for x in exc.errors)}, status=422)
 
+    def server_error(request: HttpRequest, exc: object) -> HttpResponse:
+        # ninja picks the most specific handler along the exception's MRO, so 401/403/404/422
+        # keep theirs; only what nothing else answers lands here, as JSON in the one shape.
+        assert isinstance(exc, Exception)
+        log.error("API error on %s %s", request.method, request.path, exc_info=exc)
+        message = _("Terjadi kesalahan di server; sudah dicatat. Coba lagi nanti atau hubungi admin kinerja.")
+        return api.create_response(request, {"detail": message}, status=500)
+
     api.add_exception_handler(ValidationError, refused)
+    api.add_exception_handler(Exception, server_error)
     api.add_exception_handler(ImportErrors, import_refused)

@@ -78,7 +78,7 @@ class ActualOut(Schema):
     source: str
 
 
-class IndicatorOut(Schema):
+class PlanIndicatorOut(Schema):
     id: int
     period_id: int
     code: str
@@ -99,7 +99,7 @@ class IndicatorOut(Schema):
     is_illustrative: bool
 
 
-class IndicatorDetailOut(IndicatorOut):
+class IndicatorDetailOut(PlanIndicatorOut):
     targets: list[TargetOut]
     quarter_targets: list[QuarterTargetOut]
     actuals: list[ActualOut]
@@ -186,7 +186,7 @@ def agency_objective_list(request: HttpRequest, period_id: int) -> list[dict[str
              "is_illustrative": a.is_illustrative} for a in qs]
 
 
-@router.get("/periods/{period_id}/indicators", response=list[IndicatorOut])
+@router.get("/periods/{period_id}/indicators", response=list[PlanIndicatorOut])
 @api_policy(PEMDA_MEMBERS, agency_limited=False)
 def indicator_list(request: HttpRequest, period_id: int) -> list[dict[str, Any]]:
     period = get_for_user(request, PlanPeriod, None, pk=period_id)

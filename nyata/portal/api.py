@@ -29,7 +29,7 @@ def public(handler: F) -> F:
     return handler
 
 
-class ProductOut(Schema):
+class PublicProductOut(Schema):
     id: int
     year: int
     agency_code: str
@@ -62,7 +62,7 @@ def _pemda(code: str) -> Pemda:
     return pemda
 
 
-@router.get("/{pemda_code}/products", response=list[ProductOut], auth=None)
+@router.get("/{pemda_code}/products", response=list[PublicProductOut], auth=None)
 @public
 def product_list(request: HttpRequest, pemda_code: str, year: int | None = None) -> list[dict[str, Any]]:
     pemda = _pemda(pemda_code)

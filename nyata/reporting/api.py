@@ -60,7 +60,7 @@ class SubmitOut(Schema):
     submitted: list[int]
 
 
-class ProductOut(Schema):
+class CritiqueProductOut(Schema):
     what: str
     for_whom: str
     where: str
@@ -95,7 +95,7 @@ class CritiqueOut(Schema):
     summary: str
     submitted_at: dt.datetime | None
     is_illustrative: bool
-    products: list[ProductOut]
+    products: list[CritiqueProductOut]
     gaps: list[GapOut]
     causes: list[CauseOut]
     actions: list[ActionOut]
