@@ -25,7 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nyata.agreements import actions
 from nyata.agreements.models import Agreement, Ceremony, Signature
-from nyata.core import accounts
+from nyata.core import accounts, otp
 from nyata.core.models import Account, Assignment, Pemda, Position, User
 
 NAME = "Penandatanganan Perjanjian Kinerja dan Pakta Integritas Tahun 2026"
@@ -50,8 +50,8 @@ def _links(pemda: Pemda) -> None:
             continue
         if accounts.official_for_user(user) is None:
             accounts.account_link_official(actor=None, pemda=pemda, user=user, official=holder.official)
-        if settings.DEMO_MODE and not TOTPDevice.objects.filter(user=user, name="demo").exists():
-            TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_KEY, confirmed=True)
+        if settings.DEMO_MODE and not TOTPDevice.objects.filter(user=user, name=otp.DEMO_DEVICE_NAME).exists():
+            TOTPDevice.objects.create(user=user, name=otp.DEMO_DEVICE_NAME, key=DEMO_TOTP_KEY, confirmed=True)
 
 
 def _sign_as_demo(agreement: Agreement, party: str, at: dt.datetime) -> None:

@@ -305,7 +305,10 @@ def agreement_inbox(request: NyataRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(n)d dokumen ditandatangani.") % {"n": len(chosen)})
             return redirect("agreement_inbox")
-    return render(request, "agreements/inbox.html", {"pending": pending, "form": form, "official": official},
+    # Nothing is ticked for the signer; a refused attempt keeps what they had ticked themselves.
+    ticked = {int(v) for v in request.POST.getlist("agreement") if v.isdigit()}
+    return render(request, "agreements/inbox.html", {"pending": pending, "form": form, "official": official,
+                                                     "ticked": ticked},
                   status=400 if form.errors else 200)
 
 

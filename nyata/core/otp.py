@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 import segno
+from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -12,6 +13,8 @@ from nyata.core import audit
 from nyata.core.models import Pemda, User
 
 DEVICE_NAME = "Aplikasi autentikator"
+# The device the demo gives its signers (nyata/agreements/demo.py); its secret is shown only in demo mode.
+DEMO_DEVICE_NAME = "demo"
 
 
 def pending_device(user: User) -> TOTPDevice:
@@ -22,6 +25,13 @@ def pending_device(user: User) -> TOTPDevice:
 
 def secret_b32(device: TOTPDevice) -> str:
     return base64.b32encode(device.bin_key).decode("ascii")
+
+
+def demo_device(user: User) -> TOTPDevice | None:
+    """The demo signer's device, whose secret may be shown again: in demo mode only, never in production."""
+    if not settings.DEMO_MODE or settings.PRODUCTION:
+        return None
+    return TOTPDevice.objects.filter(user=user, name=DEMO_DEVICE_NAME, confirmed=True).first()
 
 
 def qr_svg(device: TOTPDevice) -> str:

@@ -123,6 +123,7 @@ def security(request: NyataRequest) -> HttpResponse:
 
     confirmed = list(devices_for_user(request.user, confirmed=True))
     device = None if confirmed else otp.pending_device(request.user)
+    demo = otp.demo_device(request.user) if confirmed else None
     error = ""
     if request.method == "POST" and device is not None:
         if otp.totp_confirm(actor=request.user, pemda=request.pemda, device=device,
@@ -136,6 +137,9 @@ def security(request: NyataRequest) -> HttpResponse:
         # segno's SVG is generated from our own URL, no user input: safe to inline.
         "qr": mark_safe(otp.qr_svg(device)) if device else "",
         "secret": otp.secret_b32(device) if device else "",
+        # Demo mode only: the demo signer's app is already "enrolled", so a newcomer needs its secret.
+        "demo_qr": mark_safe(otp.qr_svg(demo)) if demo else "",
+        "demo_secret": otp.secret_b32(demo) if demo else "",
         "error": error,
     }
     return render(request, "core/security.html", context, status=400 if error else 200)
@@ -146,7 +150,8 @@ def security(request: NyataRequest) -> HttpResponse:
 
 def home(request: NyataRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return redirect("login")
+        # A visitor is offered the public portal beside the sign-in form (the form posts to `login`).
+        return render(request, "registration/login.html", {"form": LoginForm(request), "next": ""})
     if request.user.is_platform_operator and request.pemda is None:
         return redirect("platform_home")
     if (
@@ -178,9 +183,10 @@ def _home(request: NyataRequest) -> HttpResponse:
     )
 
 
-# Home sends every signed-in person somewhere: the platform operator to the platform's page,
-# a new Pemda's admin to the checklist, everyone else to `_home` (which checks its own policy).
-home.nyata_policy = Policy(ALL_ROLES, agency_limited=False, tenant=False)  # type: ignore[attr-defined]
+# Home shows a visitor the sign-in form and the public portal; it sends every signed-in person
+# somewhere: the platform operator to the platform's page, a new Pemda's admin to the checklist,
+# everyone else to `_home` (which checks its own policy).
+home.nyata_policy = Policy(ALL_ROLES, public=True, agency_limited=False, tenant=False)  # type: ignore[attr-defined]
 
 
 # --- organisation: list, create, edit ----------------------------------------------------------

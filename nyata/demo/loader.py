@@ -84,7 +84,7 @@ class DemoAccount:
     username: str
     role: str
     agency: str
-    pemda: str
+    pemda: str  # the Pemda's name, as its people say it
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -249,7 +249,7 @@ def load_province() -> tuple[Pemda, list[DemoAccount]]:
         out = []
         for username, full, role, where in accounts:
             _grant(pemda, _user(username, full), role, where)
-            out.append(DemoAccount(username, str(role.label), str(where or "—"), pemda.code))
+            out.append(DemoAccount(username, str(role.label), str(where or "—"), pemda.name))
     return pemda, out
 
 
@@ -290,7 +290,7 @@ def load_regency() -> tuple[Pemda, list[DemoAccount]]:
             ("operator.banyuasin", "Operator Dinkes Banyuasin", Role.AGENCY_OPERATOR, agencies["DINKES"]),
         ]:
             _grant(pemda, _user(username, full), role, agency)
-            out.append(DemoAccount(username, str(role.label), str(agency or "—"), pemda.code))
+            out.append(DemoAccount(username, str(role.label), str(agency or "—"), pemda.name))
     return pemda, out
 
 

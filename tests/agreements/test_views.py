@@ -207,3 +207,20 @@ def test_inbox_signs_a_selection_with_one_code(plan: Plan) -> None:
     assert resp.status_code == 302
     with tenant_scope(w.a):
         assert set(Agreement.objects.values_list("status", flat=True)) == {"signed_first"}
+
+
+def test_the_inbox_ticks_nothing_for_the_signer_and_keeps_their_own_ticks_on_a_refusal(plan: Plan) -> None:
+    w = plan.world
+    with tenant_scope(w.a):
+        for a in (plan.pk, plan.pakta):
+            actions.agreement_lock(actor=w.users["perf_admin"], agreement=a)
+    head = w.client("agency_head")
+    page = BeautifulSoup(head.get(reverse("agreement_inbox")).content, "html.parser")
+    boxes = page.select("input[type=checkbox]")
+    assert len(boxes) == 3  # two documents and the "I have read" confirmation
+    assert [b for b in boxes if b.has_attr("checked")] == []
+    resp = head.post(reverse("agreement_inbox"), {"agreement": [str(plan.pk.pk)], "otp_token": "000000",
+                                                  "confirm": "on"})
+    assert resp.status_code == 400
+    redrawn = BeautifulSoup(resp.content, "html.parser")
+    assert [b["value"] for b in redrawn.select("input[name=agreement][checked]")] == [str(plan.pk.pk)]

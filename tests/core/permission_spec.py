@@ -51,7 +51,7 @@ PAGES: dict[str, tuple[str, str, str] | str] = {
     "dash_indicator": ("LAPIHO", "-", AGENCY),
     "dash_pack": ("LAPI", "-", AGENCY),
     "fiscal_year_list": ("LAPI", "A", AGENCY),
-    "home": ("LAPIHOX", "-", PEMDA),
+    "home": PUBLIC,  # a visitor sees sign-in and the portal; signed-in people are sent to their home
     "login": PUBLIC,
     "logout": PUBLIC,
     "membership_list": ("A", "A", AGENCY),

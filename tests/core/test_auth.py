@@ -104,7 +104,7 @@ def test_logout_is_post_only_and_ends_the_session(world: World) -> None:
     client = world.client("leader")
     assert client.get(reverse("logout")).status_code == 405
     client.post(reverse("logout"))
-    assert client.get("/").status_code == 302
+    assert client.get(reverse("security")).status_code == 302  # signed out: a member's page sends to sign-in
 
 
 def test_switching_pemda_is_explicit_and_limited_to_memberships(world: World) -> None:
@@ -184,8 +184,8 @@ def test_sessions_are_read_only_while_valid(world: World) -> None:
     assert client.get("/").status_code == 200
     key = client.cookies["sessionid"].value
     Session.objects.filter(session_key=key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
-    resp = client.get("/")
+    resp = client.get(reverse("security"))
     assert resp.status_code == 302 and reverse("login") in resp["Location"]
     bogus = Client()
     bogus.cookies["sessionid"] = "x" * 32
-    assert bogus.get("/").status_code == 302
+    assert bogus.get(reverse("security")).status_code == 302

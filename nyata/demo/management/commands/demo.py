@@ -1,12 +1,32 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from nyata.demo.loader import DEMO_PASSWORD, load
+from nyata.core import otp
+from nyata.core.models import User
+from nyata.demo.loader import DEMO_PASSWORD, DemoAccount, load
+
+
+def account_lines(accounts: Iterable[DemoAccount]) -> list[str]:
+    """The demo accounts with their Pemda, then each demo signer's TOTP secret (demo mode only)."""
+    accounts = list(accounts)
+    users = {u.username: u for u in User.objects.filter(username__in=[a.username for a in accounts])}
+    lines = [f"Akun demo (kata sandi untuk semua: {DEMO_PASSWORD}):"]
+    secrets = []
+    for a in accounts:
+        lines.append(f"  {a.username:<20} {a.role:<34} {a.agency:<28} {a.pemda}")
+        device = otp.demo_device(users[a.username]) if a.username in users else None
+        if device is not None:
+            secrets.append(f"  {a.username:<20} {otp.secret_b32(device)}")
+    if secrets:
+        lines += ["Penandatangan demo: kunci TOTP untuk aplikasi autentikator (juga sebagai kode QR di "
+                  "halaman Keamanan akun, /keamanan/):", *secrets]
+    return lines
 
 
 class Command(BaseCommand):
@@ -24,9 +44,8 @@ class Command(BaseCommand):
         accounts = load()
         self.stdout.write(self.style.SUCCESS("Demo Sumatera Selatan siap."))
         if settings.DEMO_MODE:
-            self.stdout.write(f"Akun demo (kata sandi untuk semua: {DEMO_PASSWORD}):")
-            for a in accounts:
-                self.stdout.write(f"  {a.username:<20} {a.role:<34} {a.agency:<28} Pemda {a.pemda}")
+            for line in account_lines(accounts):
+                self.stdout.write(line)
         else:
             self.stdout.write("Set NYATA_DEMO=1 to print the demo accounts.")
         if not options["no_serve"]:
