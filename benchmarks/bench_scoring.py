@@ -88,10 +88,12 @@ def bare_pass(c: Columns) -> dict[str, np.ndarray[Any, Any]]:
     score, category and completeness per (pemda, agency, quarter); the "min" rank within
     (pemda, quarter) on scores rounded to 9 decimals; the year-end forecast per series
     (point / low / high, their achievements against the annual target, status); the red
-    flags not_reported, missing_quarter, target_too_low, outlier, copied_values, no_evidence.
+    flags not_reported, awaiting_verification, missing_quarter, target_too_low, outlier, copied_values, no_evidence.
     """
     pem, ag, ind, q = c.pemda, c.agency, c.indicator, c.quarter
     r, t, pol, agg_r = c.realisation, c.target, c.polarity, c.aggregation
+    waiting = ~np.isnan(r) & ~c.verified  # awaiting verification: absent, never 0
+    r = np.where(waiting, np.nan, r)
     n = len(q)
     nan = np.nan
 
@@ -186,11 +188,13 @@ def bare_pass(c: Columns) -> dict[str, np.ndarray[Any, Any]]:
         V[cell] = c.verified
         E = np.zeros(n_s * 4, dtype=bool)
         E[cell] = True
+        Wt = np.zeros(n_s * 4, dtype=bool)
+        Wt[cell] = waiting
         a_new = np.empty(n_s, dtype=bool)
         a_new[0] = True
         a_new[1:] = (ag[last[1:]] != ag[last[:-1]]) | (pem[last[1:]] != pem[last[:-1]])
         a_start = np.flatnonzero(a_new)
-        wu = w[:, None] * usable
+        wu = w[:, None] * (usable & ~Wt.reshape(n_s, 4))
         score = np.add.reduceat(wu * val, a_start, axis=0) / np.add.reduceat(wu, a_start, axis=0)
         n_in = np.diff(np.append(a_start, n_s))[:, None]
         compl = np.add.reduceat(rp & V.reshape(n_s, 4), a_start, axis=0) / n_in
@@ -287,7 +291,8 @@ def bare_pass(c: Columns) -> dict[str, np.ndarray[Any, Any]]:
         bits = (
             bits
             | ybits.ravel()[cell]
-            | rmiss * 4
+            | (rmiss & ~waiting) * 4
+            | waiting * 4096
             | ((agg_r == 0) & (cnt_r.ravel()[cell] < q)) * 16
             | ((ach > 150) | (ytd_a > 150)) * 128
             | outl.ravel()[cell] * 256

@@ -85,7 +85,8 @@ def pack_data(pemda: Pemda, period: queries.Period, agencies: QuerySet[Agency]) 
         c = critiques.get(a.pk)
         acts = open_actions.get(a.pk, [])
         per_agency.append({
-            "code": a.code, "name": a.name, "short": str(a), "score": N(r.score), "category": _cat(r.category),
+            "code": a.code, "name": a.name, "short": str(a), "score": N(r.score) + _provisional(r),
+            "category": _cat(r.category),
             "category_code": charts.CATEGORIES.get(r.category, charts.CATEGORIES[""])[2],
             "rank": str(r.rank or "—"), "change": "—" if r.change is None else f"{r.change:+.2f}".replace(".", ","),
             "completeness": N(r.completeness, 0),
@@ -124,7 +125,7 @@ def pack_data(pemda: Pemda, period: queries.Period, agencies: QuerySet[Agency]) 
                     "categories": [{"label": _cat(k), "n": counts.get(k, 0)}
                                    for k in ("sangat_tinggi", "tinggi", "sedang", "rendah", "sangat_rendah", "")],
                     "flags": len(flags)},
-        "ranking": [{"rank": str(r.rank or "—"), "name": str(r.agency), "score": N(r.score),
+        "ranking": [{"rank": str(r.rank or "—"), "name": str(r.agency), "score": N(r.score) + _provisional(r),
                      "category": _cat(r.category), "change": "—" if r.change is None else
                      f"{r.change:+.2f}".replace(".", ","), "completeness": N(r.completeness, 0)} for r in rows],
         "ranking_svg": str(ranking_svg),
@@ -150,6 +151,11 @@ def render_pdf(data: dict[str, Any]) -> bytes:
                                sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
                                timestamp=int(timezone.now().timestamp()))
     return pdf
+
+
+def _provisional(r: queries.AgencyRow) -> str:
+    """Values awaiting verification are left out of the score: say so beside it (domain.md A1)."""
+    return f" (sementara: {r.awaiting} menunggu verifikasi)" if r.awaiting else ""
 
 
 def ranking_workbook(period: queries.Period, rows: list[queries.AgencyRow]) -> bytes:

@@ -36,7 +36,8 @@ FLAG_LABELS = {
     "missing": "Laporan belum lengkap",
     "spent_not_delivered": "Anggaran terserap, kinerja tidak",
     "missing_quarter": "Triwulan terlewat",
-    "pending": "Menunggu verifikasi",
+    "pending": "Belum lewat batas laporan",
+    "awaiting_verification": "Menunggu verifikasi inspektorat",
     "no_target": "Tanpa target",
     "target_zero": "Target nol",
     "negative_target": "Target negatif",
@@ -109,6 +110,7 @@ class AgencyRow:
     prev: ScoreSnapshot | None = None
     promised: int = 0
     verified: int = 0
+    backlog: int = 0  # submitted values the inspectorate has not verified yet
     on_target: int = 0
     late: bool = False
     missing: int = 0
@@ -132,6 +134,11 @@ class AgencyRow:
     @property
     def completeness(self) -> float | None:
         return self.snap.completeness * 100 if self.snap else None
+
+    @property
+    def awaiting(self) -> int:
+        """On-time values awaiting verification, left out of the score: score and rank are provisional."""
+        return self.snap.awaiting if self.snap else 0
 
     @property
     def change(self) -> float | None:
@@ -193,6 +200,7 @@ def ranking(period: Period, agencies: QuerySet[Agency], sort: str = "rank",
             row = rows[b.agency.pk]
             row.promised = b.indicators
             row.verified = b.counts.get("accepted", 0)
+            row.backlog = b.counts.get("submitted", 0)
             row.late = b.late
             row.missing = b.missing
             row.report_state = b.state

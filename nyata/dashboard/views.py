@@ -116,6 +116,7 @@ def _home_context(request: NyataRequest, period: queries.Period, quarters: list[
         "legend": charts.legend("home-legend"),
         "average": sum(scored) / len(scored) if scored else None,
         "promised": sum(r.promised for r in rows), "verified": sum(r.verified for r in rows),
+        "backlog": sum(r.backlog for r in rows),
         "on_target": sum(r.on_target for r in rows),
         "projects": queries.projects_summary() if own is None else None,
         "products": queries.products_summary(period.year) if own is None else None,

@@ -183,6 +183,8 @@ def realisation_submit(*, actor: User | None, agency: Agency, quarter: Quarter) 
         pemda=agency.pemda_id, actor=actor, action="nyata.realisation.submitted", obj=agency,
         data={"quarter": quarter.pk, "realisations": [r.pk for r in done], "late": late},
     )
+    # an on-time value now awaits verification: the stored score shows it as provisional
+    recompute_after_commit(agency.pemda_id, quarter.fiscal_year.year)
     return done
 
 

@@ -308,6 +308,9 @@ class ScoreSnapshot(TenantModel):
     category = models.CharField(max_length=16, blank=True)
     rank = models.PositiveIntegerField(null=True, blank=True)
     completeness = models.FloatField(default=0)
+    # values submitted on time and not yet verified: left out of score and rank, which are then
+    # provisional (domain.md A1); never counted as 0
+    awaiting = models.PositiveIntegerField(default=0)
     indicators = models.JSONField(default=list)  # [{code, achievement, category, ytd_achievement, flags}]
     forecasts = models.JSONField(default=list)
     flags = models.JSONField(default=list)  # sorted distinct flags of the agency's indicators
@@ -321,6 +324,10 @@ class ScoreSnapshot(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.year} TW{self.quarter}: {self.score}"
+
+    @property
+    def provisional(self) -> bool:
+        return self.awaiting > 0
 
 
 class ReminderLog(TenantModel):

@@ -1,12 +1,15 @@
 """Adapter to the scoring engine: verified realisations in, `ScoreSnapshot` rows out.
 
-Called by the verification and reopening actions, in their transaction, so pages read stored
-scores and never score a whole Pemda per request. Leaders' numbers use verified values only:
-an unverified value is passed as missing (pending before the deadline, not reported after).
+Called after the submission, verification and reopening actions commit, so pages read stored
+scores and never score a whole Pemda per request. Leaders' numbers use verified values only. A
+value submitted by the deadline and not yet verified is passed as unverified: the engine leaves
+it out of score and rank and counts it as awaiting verification, never as 0 (domain.md A1).
+Any other unverified value is passed as missing (pending before the deadline, not reported after).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
@@ -69,13 +72,18 @@ def observations(pemda: Pemda, year: int) -> list[Observation]:
         )
     )
     values: dict[tuple[int, int], Any] = {}
+    verified: dict[tuple[int, int], bool] = {}
     evidence: dict[tuple[int, int], int] = {}
-    for ai_id, qn, value, n in (
-        Realisation.objects.filter(agreement_indicator_id__in=[a["pk"] for a in ais], status=Status.ACCEPTED,
-                                   quarter__fiscal_year__year=year)
-        .annotate(n=Count("evidence")).values_list("agreement_indicator_id", "quarter__number", "value", "n")
+    for ai_id, qn, value, n, status, submitted_at in (
+        Realisation.objects.filter(agreement_indicator_id__in=[a["pk"] for a in ais],
+                                   status__in=[Status.ACCEPTED, Status.SUBMITTED], quarter__fiscal_year__year=year)
+        .annotate(n=Count("evidence"))
+        .values_list("agreement_indicator_id", "quarter__number", "value", "n", "status", "submitted_at")
     ):
+        if status == Status.SUBMITTED and not on_time(submitted_at, quarters.get(qn)):
+            continue  # missing at the deadline: pending or not reported, like no value
         values[(ai_id, qn)] = value
+        verified[(ai_id, qn)] = status == Status.ACCEPTED
         evidence[(ai_id, qn)] = n
     rows = []
     for ai in ais:
@@ -87,12 +95,19 @@ def observations(pemda: Pemda, year: int) -> list[Observation]:
         for qn in sorted(quarters):
             rows.append(Observation(
                 pemda.code, agency, ai["indicator__code"], year, qn, _f(ai[f"q{qn}_target"]),
-                _f(values.get((ai["pk"], qn))), pol, agg, ai["unit"], (ai["pk"], qn) in values,
+                _f(values.get((ai["pk"], qn))), pol, agg, ai["unit"], verified.get((ai["pk"], qn), False),
                 evidence.get((ai["pk"], qn)), weight,
             ))
         rows.append(Observation(pemda.code, agency, ai["indicator__code"], year, None, _f(ai["annual_target"]),
                                 None, pol, agg, ai["unit"], True, None, weight))
     return rows
+
+
+def on_time(submitted_at: dt.datetime | None, quarter: Quarter | None) -> bool:
+    """Submitted by the quarter's reporting deadline (local date)."""
+    if submitted_at is None or quarter is None:
+        return False
+    return timezone.localtime(submitted_at).date() <= quarter.report_deadline
 
 
 def recompute(pemda: Pemda | int, year: int, quarter: int | None = None) -> int:
@@ -131,6 +146,7 @@ def recompute(pemda: Pemda | int, year: int, quarter: int | None = None) -> int:
         inds = per.get((a.agency, a.quarter), [])
         fields = {
             "score": a.score, "category": a.category or "", "rank": a.rank, "completeness": a.completeness,
+            "awaiting": a.awaiting,
             "indicators": inds, "forecasts": forecasts.get((a.agency, a.quarter), []),
             "flags": sorted({f for i in inds for f in i["flags"]}), "computed_at": now,
         }
@@ -142,6 +158,6 @@ def recompute(pemda: Pemda | int, year: int, quarter: int | None = None) -> int:
                 setattr(snap, k, v)
             changed.append(snap)
     ScoreSnapshot.objects.bulk_create(new)
-    ScoreSnapshot.objects.bulk_update(changed, ["score", "category", "rank", "completeness", "indicators",
+    ScoreSnapshot.objects.bulk_update(changed, ["score", "category", "rank", "completeness", "awaiting", "indicators",
                                                 "forecasts", "flags", "computed_at"])
     return len(new) + len(changed)

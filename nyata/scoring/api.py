@@ -25,7 +25,7 @@ from .model import (
 )
 from .vector import BulkResult, Columns, score_columns
 
-_STATUS = {1: "included", 2: "not_reported", 3: "pending", 4: "excluded"}
+_STATUS = {1: "included", 2: "not_reported", 3: "pending", 4: "excluded", 5: "awaiting_verification"}
 
 
 def _cat(i: int) -> str | None:
@@ -118,6 +118,7 @@ def to_result(rows: Sequence[Observation], cols: Columns, br: BulkResult) -> Res
     e_sc = _floats(br.entry_score)
     e_cat = _cats(br.entry_category)
     e_rk, e_cm = br.entry_rank.tolist(), br.entry_completeness.tolist()
+    e_aw = br.entry_awaiting.tolist()
     e_pe, e_ag = br.entry_pemda.tolist(), br.entry_agency.tolist()
     e_yr, e_p = br.entry_year.tolist(), br.entry_period.tolist()
     # members of each (pemda, agency, year), sorted by indicator code once
@@ -164,6 +165,7 @@ def to_result(rows: Sequence[Observation], cols: Columns, br: BulkResult) -> Res
                 e_rk[e] or None,
                 e_cm[e],
                 tuple(parts),
+                e_aw[e],
             )
         )
     agencies.sort(

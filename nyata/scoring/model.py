@@ -104,6 +104,8 @@ class Flag(StrEnum):
     COPIED_VALUES = "copied_values"
     NO_EVIDENCE = "no_evidence"
     TARGET_BELOW_LAST_YEAR = "target_below_last_year"
+    # submitted but not yet verified: left out of the score, never 0 (domain.md A1)
+    AWAITING_VERIFICATION = "awaiting_verification"
 
 
 FLAG_ORDER: tuple[Flag, ...] = tuple(Flag)
@@ -172,7 +174,9 @@ class Observation:
     """One input row: an indicator's target and realisation for one period.
 
     ``quarter`` None is an annual row. ``weight`` None falls back to
-    ``ScoringConfig.weights[indicator]`` and then 1.
+    ``ScoringConfig.weights[indicator]`` and then 1. A realisation with ``verified`` False is
+    awaiting verification: every rule treats it as absent, and it is flagged
+    ``awaiting_verification`` instead of ``pending`` or ``not_reported``.
     """
 
     pemda: str
@@ -218,7 +222,7 @@ class Contribution:
     capped: float | None
     weight_share: float | None
     contribution: float | None
-    status: str  # "included", "not_reported", "pending", "excluded"
+    status: str  # "included", "not_reported", "pending", "excluded", "awaiting_verification"
 
 
 @dataclass(slots=True)
@@ -232,6 +236,12 @@ class AgencyResult:
     rank: int | None
     completeness: float
     breakdown: tuple[Contribution, ...] = ()
+    # values of this entry submitted but not yet verified: the score and rank are provisional
+    awaiting: int = 0
+
+    @property
+    def provisional(self) -> bool:
+        return self.awaiting > 0
 
 
 @dataclass(slots=True)

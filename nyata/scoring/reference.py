@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .formulas import (
     achievement,
@@ -68,6 +68,9 @@ class _Series:
 def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = None) -> Result:
     cfg = config or ScoringConfig()
     th = cfg.thresholds
+    # A value awaiting verification is absent for every rule; the output still shows it.
+    given = rows
+    rows = [replace(o, realisation=None) if awaiting(o) else o for o in rows]
     kw = {"lower_formula": cfg.lower_formula, "inverse_ceiling": cfg.inverse_ceiling}
     series: dict[tuple[GKey, int], _Series] = {}
     seen: set[tuple[GKey, int, int]] = set()
@@ -176,7 +179,7 @@ def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = 
 
     # ---- rows -------------------------------------------------------------------------
     ind_out: list[IndicatorResult] = []
-    for o in rows:
+    for o, o_given in zip(rows, given, strict=True):
         gk = (o.pemda, o.agency, o.indicator)
         s = series[(gk, o.year)]
         c = o.quarter or 0
@@ -201,7 +204,9 @@ def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = 
                 flags.add(Flag.MISSING_QUARTER)
         else:
             yt_, yr_, ya = o.target, o.realisation, a
-        if o.realisation is None and not ann_ytd:
+        if awaiting(o_given):
+            flags.add(Flag.AWAITING_VERIFICATION)
+        elif o.realisation is None and not ann_ytd:
             past = past_deadline(o.year, o.quarter, cfg)
             flags.add(Flag.NOT_REPORTED if past else Flag.PENDING)
         if (a is not None and a > cfg.target_too_low) or (
@@ -224,7 +229,7 @@ def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = 
                 o.year,
                 o.quarter,
                 o.target,
-                o.realisation,
+                o_given.realisation,
                 a,
                 category(a, th),
                 yt_,
@@ -236,11 +241,14 @@ def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = 
         )
 
     # ---- agency entries -----------------------------------------------------------------
+    waiting_cells = {id(o) for o, o_given in zip(rows, given, strict=True) if awaiting(o_given)}
     entries = sorted({(o.pemda, o.agency, o.year, o.quarter or 0) for o in rows})
     scores: dict[tuple[str, str, int, int], float | None] = {}
     compl: dict[tuple[str, str, int, int], float] = {}
+    waiting: dict[tuple[str, str, int, int], int] = {}
     for pe, ag, yr, p in entries:
         items: list[tuple[float, float]] = []
+        n_wait = 0
         n_in = 0
         n_ver = 0
         for (gk, y2), s in series.items():
@@ -265,6 +273,9 @@ def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = 
             w = s.weight
             if cfg.ambition_factor and amb[(gk, yr)].label == Ambition.NOT_AMBITIOUS.value:
                 w = w * cfg.sandbag_weight
+            if obs is not None and id(obs) in waiting_cells:
+                n_wait += 1
+                continue
             if r_p is None:
                 if past_deadline(yr, cell or None, cfg):
                     items.append((w, 0.0))
@@ -277,6 +288,7 @@ def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = 
             den += w
         scores[(pe, ag, yr, p)] = num / den if den > 0 else None
         compl[(pe, ag, yr, p)] = n_ver / n_in if n_in else 0.0
+        waiting[(pe, ag, yr, p)] = n_wait
     ranks: dict[tuple[str, str, int, int], int | None] = {}
     groups: dict[tuple[str, int, int], dict[tuple[str, str, int, int], float | None]] = defaultdict(
         dict
@@ -295,6 +307,7 @@ def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = 
             category(scores[(pe, ag, yr, p)], th),
             ranks[(pe, ag, yr, p)],
             compl[(pe, ag, yr, p)],
+            awaiting=waiting[(pe, ag, yr, p)],
         )
         for pe, ag, yr, p in entries
     ]
@@ -342,6 +355,11 @@ def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = 
             )
         )
     return Result(tuple(ind_out), tuple(ag_out), tuple(fc_out), tuple(amb[k] for k in sorted(amb)))
+
+
+def awaiting(o: Observation) -> bool:
+    """Submitted but not yet verified (domain.md A1): left out, never 0 or not reported."""
+    return o.realisation is not None and not o.verified
 
 
 def yt_flags(flags: set[Flag]) -> tuple[str, ...]:

@@ -142,6 +142,7 @@ class BulkResult:
     entry_category: I64
     entry_rank: I64  # 0 = unranked
     entry_completeness: F64
+    entry_awaiting: I64  # values awaiting verification: the score and rank are provisional
     # per series s = g * Y + y (all arrays (S,) unless noted)
     series_exists: BoolA
     series_pemda: I64
@@ -151,7 +152,8 @@ class BulkResult:
     series_weight: F64  # effective weight (after ambition factor)
     agency_value: F64  # (S, 5) capped value used in the agency score (0 when not reported)
     agency_raw: F64  # (S, 5) raw value before cap
-    agency_status: I64  # (S, 5): 0 not in entry, 1 included, 2 not_reported, 3 pending, 4 excl.
+    # (S, 5): 0 not in entry, 1 included, 2 not_reported, 3 pending, 4 excluded, 5 awaiting
+    agency_status: I64
     forecast_quarter: I64  # 0 = no forecast
     forecast_point: F64
     forecast_low: F64
@@ -459,8 +461,11 @@ def score_columns(
         dup = np.flatnonzero(counts[cell] > 1)
         raise DuplicateRowError(dup.tolist())
     # ---- cube ---------------------------------------------------------------------------
+    # a value awaiting verification is absent for every rule (domain.md A1)
+    waiting_row = ~np.isnan(c.realisation) & ~c.verified
+    r_eff = np.where(waiting_row, np.nan, c.realisation)
     R_flat = np.full(n_s * 5, np.nan)
-    R_flat[cell] = c.realisation
+    R_flat[cell] = r_eff
     R: F64 = R_flat.reshape(n_s, 5)
     T_flat = np.full(n_s * 5, np.nan)
     T_flat[cell] = c.target
@@ -471,6 +476,9 @@ def score_columns(
     V_flat = np.zeros(n_s * 5, dtype=np.bool_)
     V_flat[cell] = c.verified
     V: BoolA = V_flat.reshape(n_s, 5)
+    W_flat = np.zeros(n_s * 5, dtype=np.bool_)
+    W_flat[cell] = waiting_row
+    W: BoolA = W_flat.reshape(n_s, 5)
     kind = np.zeros(n_s, dtype=np.int64)
     kind[s_row] = c.polarity
     low = np.full(n_s, np.nan)
@@ -600,26 +608,31 @@ def score_columns(
     tu_m = np.zeros((n_s, 5), dtype=np.bool_)
     pd_m = np.zeros((n_s, 5), dtype=np.bool_)
     ver_m = np.zeros((n_s, 5), dtype=np.bool_)
+    aw_m = np.zeros((n_s, 5), dtype=np.bool_)
     in_entry[:, 1:] = has_q[:, None]
     rp_m[:, 1:] = rp_q
     tu_m[:, 1:] = tu_q
     pd_m[:, 1:] = PD[:, 1:]
     ver_m[:, 1:] = V[:, 1:]
+    aw_m[:, 1:] = W[:, 1:]
     raw[:, 1:] = np.where(rp_q, YA, 0.0)
     in_entry[:, 0] = series_exists
     rp_m[:, 0] = np.where(has_q, rp_q[:, 3], rp_a)
     tu_m[:, 0] = np.where(has_q, tu_q[:, 3], tu_a)
     pd_m[:, 0] = np.where(has_q, PD[:, 4], PD[:, 0])
     ver_m[:, 0] = np.where(has_q, V[:, 4], V[:, 0])
+    aw_m[:, 0] = np.where(has_q, W[:, 4], W[:, 0])
     raw[:, 0] = np.where(rp_m[:, 0], np.where(has_q, YA[:, 3], AA), 0.0)
     raw = np.where(np.isnan(raw), 0.0, raw)
     val = np.minimum(raw, capv)
-    included = in_entry & tu_m & (rp_m | pd_m)
+    waits = in_entry & tu_m & aw_m
+    included = in_entry & tu_m & (rp_m | pd_m) & ~aw_m
     status = np.zeros((n_s, 5), dtype=np.int64)
     status[in_entry] = 4
     status[included & rp_m] = 1
     status[included & ~rp_m] = 2
     status[in_entry & tu_m & ~rp_m & ~pd_m] = 3
+    status[waits] = 5
     w_eff = np.where(not_amb, w * cfg.sandbag_weight, w) if cfg.ambition_factor else w
     comp = in_entry & rp_m & ver_m
     # ---- agency entries -----------------------------------------------------------------
@@ -636,6 +649,7 @@ def score_columns(
     dnm = np.bincount(e_idx, weights=wd, minlength=n_e)
     cin = np.bincount(e_idx, weights=in_entry.ravel().astype(np.float64), minlength=n_e)
     cver = np.bincount(e_idx, weights=comp.ravel().astype(np.float64), minlength=n_e)
+    cwait = np.bincount(e_idx, weights=waits.ravel().astype(np.float64), minlength=n_e)
     row_a = a_of_g[g]
     present_e = np.zeros(n_e, dtype=np.bool_)
     present_e[(row_a * n_y + y) * 5 + c.quarter] = True
@@ -643,6 +657,7 @@ def score_columns(
     with np.errstate(invalid="ignore", divide="ignore"):
         score = np.where(dnm[eids] > 0, num[eids] / dnm[eids], np.nan)
         completeness = np.where(cin[eids] > 0, cver[eids] / cin[eids], 0.0)
+    awaiting = cwait[eids].astype(np.int64)
     e_a = eids // (n_y * 5)
     e_y = (eids // 5) % n_y
     e_p = eids % 5
@@ -682,7 +697,7 @@ def score_columns(
     ach = np.where(is_q, QA.take(li4), aa_row)
     flags = np.where(is_q, QAb.take(li4), AAb.take(sr))
     ytd_t = np.where(use_ytd, YT.take(li4), c.target)
-    ytd_r = np.where(use_ytd, YR.take(li4), c.realisation)
+    ytd_r = np.where(use_ytd, YR.take(li4), r_eff)
     ytd_a = np.where(use_ytd, YA.take(li4), aa_row)
     del aa_row
     np.bitwise_or(flags, YAb.take(li4), out=flags, where=use_ytd)
@@ -690,8 +705,8 @@ def score_columns(
     def put(mask: BoolA, flag: Flag) -> None:
         np.bitwise_or(flags, int(_B[flag]), out=flags, where=mask)
 
-    r_missing = np.isnan(c.realisation)
-    miss_counts = r_missing & ~ann_ytd
+    r_missing = np.isnan(r_eff)
+    miss_counts = r_missing & ~ann_ytd & ~waiting_row
     past_row = PD.take(sr * 5 + qi)
     put(miss_counts & past_row, Flag.NOT_REPORTED)
     put(miss_counts & ~past_row, Flag.PENDING)
@@ -702,6 +717,7 @@ def score_columns(
     put(is_q & copied.take(li4), Flag.COPIED_VALUES)
     put(~r_missing & (c.evidence == 0), Flag.NO_EVIDENCE)
     put(not_amb.take(sr), Flag.TARGET_BELOW_LAST_YEAR)
+    put(waiting_row, Flag.AWAITING_VERIFICATION)
     del li4, ycol, r_missing, miss_counts, past_row, hq, ann_ytd, use_ytd, is_q
     del YAb, QAb, QA, YA, YT, cntR, out_q, copied
     # ---- forecast -------------------------------------------------------------------------
@@ -736,6 +752,7 @@ def score_columns(
         entry_category=category_array(score, th),
         entry_rank=rank,
         entry_completeness=completeness,
+        entry_awaiting=awaiting,
         series_exists=series_exists,
         series_pemda=s_pa // n_ag,
         series_agency=s_pa % n_ag,

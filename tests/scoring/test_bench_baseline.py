@@ -105,7 +105,7 @@ def random_columns(seed: int) -> Columns:
     a0 = np.flatnonzero((c.pemda == 0) & (c.agency == 0))
     a1 = np.flatnonzero((c.pemda == 0) & (c.agency == 1))
     assert len(a0) == len(a1) == n_ind * 4
-    for f in ("target", "realisation", "polarity", "low", "high", "aggregation", "weight"):
+    for f in ("target", "realisation", "polarity", "low", "high", "aggregation", "weight", "verified"):
         getattr(c, f)[a1] = getattr(c, f)[a0]
     # drop some quarter rows (a quarter with no row at all), keep the order
     keep = rng.random(n) > 0.06
@@ -149,7 +149,7 @@ def test_bare_pass_computes_what_the_engine_computes(seed: int) -> None:
         _close(b[f], getattr(e, f), f)
     # the data exercises the interesting branches
     bits = np.bitwise_or.reduce(e.flags)
-    for bit in (1, 2, 4, 16, 32, 64, 128, 512, 1024):
+    for bit in (1, 2, 4, 16, 32, 64, 128, 512, 1024, 4096):
         assert bits & bit, bit
     ranks = e.entry_rank[e.entry_rank > 0]
     assert (

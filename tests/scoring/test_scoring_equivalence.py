@@ -56,6 +56,7 @@ def test_random_data_covers_the_branches() -> None:
         "copied_values",
         "no_evidence",
         "target_below_last_year",
+        "awaiting_verification",
     }
     assert labels >= {"ambitious", "not_ambitious", "unknown", "not_applicable"}
     assert statuses >= {"on_track", "at_risk", "off_track"}
