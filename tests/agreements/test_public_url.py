@@ -1,4 +1,5 @@
-"""The QR code of a sealed PK points at its Pemda's public address, never at a development one."""
+"""What a sealed PK needs in production: a QR code at its Pemda's public address (never a development
+one), the Pemda's own seal, and a file store that can be written."""
 
 from __future__ import annotations
 
@@ -71,3 +72,19 @@ def test_production_refuses_to_sign_what_it_could_not_seal(plan: Plan, settings:
                                    otp_token=plan.token("agency_head"))
         a.refresh_from_db()
         assert a.status == "locked" and not a.signatures.exists()
+
+
+def test_locking_with_a_store_that_cannot_be_written_says_so_and_keeps_the_draft(plan: Plan, settings: Any,
+                                                                                 tmp_path: Any) -> None:
+    from django.urls import reverse
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    settings.MEDIA_ROOT = blocker / "media"
+    w = plan.world
+    resp = w.client("perf_admin").post(reverse("agreement_lock", args=[plan.pk.pk]), follow=True)
+    assert resp.status_code == 200
+    assert "tidak dapat ditulis" in resp.content.decode()
+    with tenant_scope(w.a):
+        plan.pk.refresh_from_db()
+        assert plan.pk.status == "draft" and not plan.pk.locked_pdf

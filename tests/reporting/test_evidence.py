@@ -112,3 +112,25 @@ def test_no_evidence_after_submission(world: World, item: Any) -> None:
         actions.realisation_submit(actor=world.users["agency_head"], agency=pk.agency, quarter=pk.q1)
     resp = _upload(world, r, "a.pdf", PDF)
     assert resp.status_code == 400 and "tidak dapat ditambah" in resp.content.decode()
+
+
+def test_a_store_that_cannot_be_written_refuses_with_a_message_and_alerts(world: World, item: Any, settings: Any,
+                                                                          tmp_path: Path, mailoutbox: Any) -> None:
+    """A full or read-only disk (here: the media folder's parent is a file, which even root cannot
+    write under) answered a bare 500; now the operator reads why, nothing is kept, the admins know."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    settings.MEDIA_ROOT = blocker / "media"
+    world.users["perf_admin"].email = "admin@provinsiuji.go.id"
+    world.users["perf_admin"].save()
+    _pk, r = item
+    with tenant_scope(world.a):
+        before = AuditEvent.objects.count()
+    resp = _upload(world, r, "bukti.pdf", PDF)
+    assert resp.status_code == 400
+    assert "tidak dapat ditulis" in resp.content.decode()
+    with tenant_scope(world.a):
+        assert not Evidence.objects.filter(realisation=r).exists()
+        assert AuditEvent.objects.count() == before
+    assert [m.to for m in mailoutbox] == [["admin@provinsiuji.go.id"]]
+    assert "storage_failed" in mailoutbox[0].subject
