@@ -21,11 +21,11 @@ class StorageUnavailable(ValidationError):
 
 
 class GuardedFileSystemStorage(FileSystemStorage):
-    def _save(self, name: str, content: Any) -> str:
+    def save(self, name: str | None, content: Any, max_length: int | None = None) -> str:
         try:
-            return str(super()._save(name, content))
+            return str(super().save(name, content, max_length))
         except OSError as e:
-            _alert(name, e)
+            _alert(name or "", e)
             raise StorageUnavailable(_(
                 "Berkas tidak dapat disimpan: penyimpanan server sedang tidak dapat ditulis. Tidak ada yang "
                 "tersimpan; admin sudah diberi tahu. Coba lagi nanti."
