@@ -331,6 +331,8 @@ TASKS = {"default": {"BACKEND": env_str("NYATA_TASKS_BACKEND", "django_tasks.bac
 # demo creates its own CA and seal certificate in the data folder (never in production).
 SEAL_P12 = env_str("NYATA_SEAL_P12")
 SEAL_PASSPHRASE = env_secret("NYATA_SEAL_PASSPHRASE")
+# Fernet key that encrypts `nyata backup` archives (they hold the seal material).
+BACKUP_KEY = env_secret("NYATA_BACKUP_KEY")
 # Where public verification links printed on documents point to.
 PUBLIC_BASE_URL = env_str("NYATA_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 OTP_TOTP_ISSUER = "Nyata"

@@ -1,4 +1,12 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from nyata.core.integrity import HeldFile
 
 
 class ReportingConfig(AppConfig):
@@ -6,9 +14,20 @@ class ReportingConfig(AppConfig):
     label = "reporting"
 
     def ready(self) -> None:
+        from nyata.core import integrity
         from nyata.core.views import register_history
         from nyata.reporting.models import Evidence, Realisation, SelfCritique
 
         register_history("reporting.realisation", Realisation, "agency")
         register_history("reporting.evidence", Evidence, "agency")
         register_history("reporting.selfcritique", SelfCritique, "agency")
+        integrity.register(evidence_files)
+
+
+def evidence_files() -> Iterator[HeldFile]:
+    """Every evidence file: its SHA-256 was taken at upload and is in the audit chain."""
+    from nyata.core.integrity import HeldFile
+    from nyata.reporting.models import Evidence
+
+    for e in Evidence.objects.only("pk", "file", "sha256"):
+        yield HeldFile(f"Bukti #{e.pk}", e.file.name, e.sha256)

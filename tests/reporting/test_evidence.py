@@ -134,3 +134,19 @@ def test_a_store_that_cannot_be_written_refuses_with_a_message_and_alerts(world:
         assert AuditEvent.objects.count() == before
     assert [m.to for m in mailoutbox] == [["admin@provinsiuji.go.id"]]
     assert "storage_failed" in mailoutbox[0].subject
+
+
+def test_an_evidence_file_changed_on_disk_no_longer_matches_its_record(world: World, item: Any) -> None:
+    """What `nyata restore` (and any integrity check) relies on: the SHA-256 held by the record."""
+    from nyata.core import integrity
+
+    _pk, r = item
+    assert _upload(world, r, "bukti.pdf", PDF).status_code in (200, 302)
+    checked, problems = integrity.problems()
+    assert checked == 1 and problems == []
+    with tenant_scope(world.a):
+        ev = Evidence.objects.get(realisation=r)
+    Path(settings.MEDIA_ROOT, ev.file.name).write_bytes(PDF + b"%changed")
+    assert ["SHA-256" in p and f"#{ev.pk}" in p for p in integrity.problems()[1]] == [True]
+    Path(settings.MEDIA_ROOT, ev.file.name).unlink()
+    assert ["tidak ada" in p for p in integrity.problems()[1]] == [True]

@@ -1,0 +1,67 @@
+"""Files whose hash another record holds: each domain app registers where they are, core checks them.
+
+Core knows no domain model (the dependency arrows run one way), so an app that stores a file
+and its SHA-256 registers a source here in its AppConfig.ready; `nyata restore` (and anything
+else that must prove the files match their records) asks `problems()`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from django.core.files.storage import default_storage
+
+from nyata.core.tenancy import unscoped
+
+
+@dataclass(frozen=True)
+class HeldFile:
+    label: str  # what a person would call it, e.g. "PK 2026 Dinkes (bersegel)"
+    name: str  # storage name
+    sha256: str  # the hash the record holds
+    sealed: bool = False  # a PDF that must also carry a valid Pemda seal
+
+
+_sources: list[Callable[[], Iterable[HeldFile]]] = []
+
+
+def register(source: Callable[[], Iterable[HeldFile]]) -> None:
+    if source not in _sources:
+        _sources.append(source)
+
+
+def held_files() -> Iterator[HeldFile]:
+    with unscoped():
+        for source in _sources:
+            yield from source()
+
+
+def sha256_of(name: str) -> str:
+    h = hashlib.sha256()
+    with default_storage.open(name, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def problems() -> tuple[int, list[str]]:
+    """(files checked, what does not match): a missing file, a changed one, a broken seal."""
+    from nyata.documents import seal
+
+    checked, out = 0, []
+    for f in held_files():
+        checked += 1
+        if not default_storage.exists(f.name):
+            out.append(f"{f.label}: berkas {f.name} tidak ada / file missing")
+            continue
+        if sha256_of(f.name) != f.sha256:
+            out.append(f"{f.label}: SHA-256 berkas tidak sama dengan catatannya / hash differs from its record")
+            continue
+        if f.sealed:
+            with default_storage.open(f.name, "rb") as fh:
+                result = seal.validate(fh.read())
+            if not result.ok:
+                out.append(f"{f.label}: {result.message}")
+    return checked, out
