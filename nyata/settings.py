@@ -336,6 +336,9 @@ BACKUP_KEY = env_secret("NYATA_BACKUP_KEY")
 # Where public verification links printed on documents point to.
 PUBLIC_BASE_URL = env_str("NYATA_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 OTP_TOTP_ISSUER = "Nyata"
+# Wrong second-factor codes double the wait (1, 2, 4 … seconds) up to this bound, so a run of
+# mistakes never locks anyone out for hours; a performance admin can also lift the wait.
+TOTP_MAX_DELAY_SECONDS = env_int("NYATA_TOTP_MAX_DELAY_SECONDS", 300, 1)
 
 # Security events (lockouts, second-factor locks, admin roles, storage failures) go to this hook;
 # the default e-mails the Pemda's performance admins and NYATA_SECURITY_ALERT_EMAILS.

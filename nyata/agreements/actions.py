@@ -24,8 +24,6 @@ from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_otp import devices_for_user
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nyata.agreements import documents
 from nyata.agreements.models import (
@@ -35,7 +33,7 @@ from nyata.agreements.models import (
     Ceremony,
     Signature,
 )
-from nyata.core import audit
+from nyata.core import audit, otp
 from nyata.core.accounts import check_public_url, official_for_user
 from nyata.core.models import Assignment, AuditChainHead, Official, Pemda, Position, User
 from nyata.core.periods import ensure_year_open
@@ -53,10 +51,6 @@ from nyata.planning.models import (
 
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 QUARTERS = ("q1_target", "q2_target", "q3_target", "q4_target")
-
-
-class SecondFactorError(ValidationError):
-    """The one-time code was wrong, replayed or missing (the view re-applies throttling)."""
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -351,29 +345,12 @@ def _check_can_sign(*, actor: User, agreement: Agreement, party: str) -> Officia
     return official
 
 
-def verify_second_factor(user: User, token: str) -> None:
-    """A fresh TOTP code of one of the user's confirmed devices (replays are refused)."""
-    token = (token or "").strip().replace(" ", "")
-    if not token.isdigit() or len(token) != 6:
-        raise SecondFactorError(_("Masukkan kode 6 digit dari aplikasi autentikator Anda."))
-    devices = [d for d in devices_for_user(user, confirmed=True) if isinstance(d, TOTPDevice)]
-    if not devices:
-        raise SecondFactorError(_("Akun Anda belum memiliki perangkat autentikator (TOTP)."))
-    for device in devices:
-        allowed, _info = device.verify_is_allowed()
-        if not allowed:
-            raise SecondFactorError(_("Terlalu banyak kode salah; tunggu sebentar lalu coba lagi."))
-        if device.verify_token(token):
-            return
-    raise SecondFactorError(_("Kode autentikator salah atau sudah pernah dipakai."))
-
-
 @transaction.atomic
 def agreement_sign(*, actor: User, agreement: Agreement, party: str, otp_token: str) -> Agreement:
     """The named party signs the locked document after a fresh second factor."""
     agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
     official = _check_can_sign(actor=actor, agreement=agreement, party=party)
-    verify_second_factor(actor, otp_token)
+    otp.verify(actor, otp_token)  # a refusal is counted by the caller, outside this transaction
     return record_signature(actor=actor, agreement=agreement, party=party, official=official,
                             otp_verified=True)
 
@@ -387,7 +364,7 @@ def agreements_sign_batch(*, actor: User, agreements: Sequence[Agreement], party
         raise ValidationError(_("Pilih setidaknya satu perjanjian."))
     locked = list(Agreement.objects.select_for_update(of=("self",)).filter(pk__in=[a.pk for a in agreements]))
     officials = [_check_can_sign(actor=actor, agreement=a, party=party) for a in locked]
-    verify_second_factor(actor, otp_token)
+    otp.verify(actor, otp_token)  # a refusal is counted by the caller, outside this transaction
     return [record_signature(actor=actor, agreement=a, party=party, official=o, otp_verified=True)
             for a, o in zip(locked, officials, strict=True)]
 

@@ -14,7 +14,6 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django_otp import devices_for_user
 
 from nyata.agreements import actions, documents
 from nyata.agreements.forms import (
@@ -26,7 +25,7 @@ from nyata.agreements.forms import (
     too_large_message,
 )
 from nyata.agreements.models import Agreement, AgreementIndicator, Ceremony, Signature
-from nyata.core import ratelimit
+from nyata.core import otp, ratelimit
 from nyata.core.access import NyataRequest, get_for_user, policy, reach
 from nyata.core.roles import ADMINS, AGREEMENT_SIGNERS, CEREMONY_BOARD_READERS, PEMDA_MEMBERS
 from nyata.core.tenancy import unscoped
@@ -98,7 +97,7 @@ def _detail_context(request: NyataRequest, agreement: Agreement, **extra: Any) -
         "amend_form": extra.pop("amend_form", None) or AmendForm(),
         "older": versions,
         "newer": agreement.amendments.order_by("version"),
-        "has_device": any(True for _ in devices_for_user(request.user, confirmed=True)),
+        "has_device": bool(otp.confirmed_devices(request.user)),
         **extra,
     }
 
@@ -251,8 +250,8 @@ def agreement_sign(request: NyataRequest, pk: int) -> HttpResponse:
         try:
             actions.agreement_sign(actor=request.user, agreement=agreement, party=party,
                                    otp_token=form.cleaned_data["otp_token"])
-        except actions.SecondFactorError as e:
-            _throttle_failure(request)
+        except otp.SecondFactorError as e:
+            otp.refused(e, user=request.user, request=request)  # the signing transaction rolled back
             form.add_error("otp_token", e)
         except ValidationError as e:
             form.add_error(None, e)
@@ -262,13 +261,6 @@ def agreement_sign(request: NyataRequest, pk: int) -> HttpResponse:
     agreement.refresh_from_db()
     return render(request, "agreements/detail.html", _detail_context(request, agreement, sign_form=form),
                   status=400)
-
-
-def _throttle_failure(request: NyataRequest) -> None:
-    """The failed attempt was rolled back with the transaction; count it again outside."""
-    for device in devices_for_user(request.user, confirmed=True):
-        if hasattr(device, "throttle_increment"):
-            device.throttle_increment()
 
 
 @policy(PEMDA_MEMBERS, AGREEMENT_SIGNERS)
@@ -297,8 +289,8 @@ def agreement_inbox(request: NyataRequest) -> HttpResponse:
             actions.agreements_sign_batch(actor=request.user, agreements=[a for a, _p in chosen],
                                           party=parties.pop() if parties else "first",
                                           otp_token=form.cleaned_data["otp_token"])
-        except actions.SecondFactorError as e:
-            _throttle_failure(request)
+        except otp.SecondFactorError as e:
+            otp.refused(e, user=request.user, request=request)  # the signing transaction rolled back
             form.add_error("otp_token", e)
         except ValidationError as e:
             form.add_error(None, e)

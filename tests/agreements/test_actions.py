@@ -17,6 +17,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from nyata.agreements import actions, services
 from nyata.agreements.models import Agreement, Signature
+from nyata.core import otp
 from nyata.core.models import AuditEvent
 from nyata.core.tenancy import tenant_scope
 from nyata.documents import seal
@@ -133,14 +134,14 @@ def test_wrong_and_replayed_second_factor(plan: Plan) -> None:
         before = _state(a)
         good = plan.token("agency_head")
         wrong = f"{(int(good) + 1) % 1_000_000:06d}"
-        with pytest.raises(actions.SecondFactorError, match="salah"):
+        with pytest.raises(otp.SecondFactorError, match="salah"):
             actions.agreement_sign(actor=head, agreement=a, party="first", otp_token=wrong)
-        with pytest.raises(actions.SecondFactorError, match="6 digit"):
+        with pytest.raises(otp.SecondFactorError, match="6 digit"):
             actions.agreement_sign(actor=head, agreement=a, party="first", otp_token="abc")
         assert _state(a) == before
         actions.agreement_sign(actor=head, agreement=a, party="first", otp_token=good)
         before_pakta = _state(pakta)
-        with pytest.raises(actions.SecondFactorError, match="sudah pernah dipakai"):
+        with pytest.raises(otp.SecondFactorError, match="sudah pernah dipakai"):
             actions.agreement_sign(actor=head, agreement=pakta, party="first", otp_token=good)
         assert _state(pakta) == before_pakta
 

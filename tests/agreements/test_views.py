@@ -15,6 +15,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nyata.agreements import actions, documents
 from nyata.agreements.models import Agreement, Ceremony
+from nyata.core import security_events
+from nyata.core.models import SecurityEvent
 from nyata.core.tenancy import tenant_scope
 from nyata.documents import seal
 from tests.agreements.conftest import Plan
@@ -60,6 +62,8 @@ def test_admin_locks_and_parties_sign_through_the_pages(plan: Plan) -> None:
     # The failure counts for throttling even though the signing transaction rolled back.
     device = TOTPDevice.objects.get(user=w.users["agency_head"])
     assert device.throttling_failure_count == 1
+    assert SecurityEvent.objects.filter(action=security_events.SECOND_FACTOR_FAILED,
+                                        actor=w.users["agency_head"]).count() == 1
     device.throttle_reset()
     resp = head.post(reverse("agreement_sign", args=[plan.pk.pk]),
                      {"party": "first", "otp_token": plan.token("agency_head"), "confirm": "on"})
