@@ -29,6 +29,7 @@ urlpatterns = [
     path("periode/", views.fiscal_year_list, name="fiscal_year_list"),
     path("pengguna/", views_accounts.membership_list, name="membership_list"),
     path("pengguna/<int:pk>/", views_accounts.user_detail, name="user_detail"),
+    path("pengguna/<int:pk>/faktor-kedua/buka/", views_accounts.user_totp_reset, name="user_totp_reset"),
     path("pemda/profil/", views_accounts.pemda_profile, name="pemda_profile"),
     path("sandi/atur/<str:uidb64>/<str:token>/", views_accounts.password_set, name="password_set"),
     path("sandi/lupa/", views_accounts.password_reset, name="password_reset"),

@@ -17,7 +17,7 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 
-from nyata.core import accounts, audit
+from nyata.core import accounts, audit, otp
 from nyata.core.access import NyataRequest, get_for_user, policy
 from nyata.core.forms import (
     EmailForm,
@@ -228,9 +228,22 @@ def user_detail(request: NyataRequest, pk: int) -> HttpResponse:
             "link_form": link_form,
             "assignments": assignments,
             "pending": not account.user.has_usable_password(),
+            "totp_wait": otp.throttled_for(account.user),
         },
         status=400 if (grant_form.errors or link_form.errors) else 200,
     )
+
+
+@policy(ADMINS, ADMINS)
+def user_totp_reset(request: NyataRequest, pk: int) -> HttpResponse:
+    """Lift the wait of a user of this Pemda who typed too many wrong authenticator codes."""
+    account = _account(request, pk)  # another Pemda's user is not found
+    if request.method != "POST":
+        return redirect("user_detail", pk=account.user_id)
+    otp.totp_throttle_reset(actor=request.user, pemda=request.pemda, user=account.user)
+    messages.success(request, _("Penahanan kode autentikator dibuka; %(u)s dapat mencoba lagi sekarang.")
+                     % {"u": account.user.get_username()})
+    return redirect("user_detail", pk=account.user_id)
 
 
 @policy(ADMINS, ADMINS)

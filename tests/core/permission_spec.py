@@ -63,6 +63,7 @@ PAGES: dict[str, tuple[str, str, str] | str] = {
     "platform_pemda_create": ("X", "X", AGENCY),
     "setup_checklist": ("A", "-", AGENCY),
     "user_detail": ("A", "A", AGENCY),
+    "user_totp_reset": ("A", "A", AGENCY),
     "year_rules": ("A", "A", AGENCY),
     "year_rules_home": ("A", "-", AGENCY),
     "object_history": ("LAIH", "-", AGENCY),

@@ -39,7 +39,8 @@ def _set_password(w: World, t: str) -> dict[str, Any]:
 
 URL_SAMPLES = {
     "user_detail": _user,
+    "user_totp_reset": _user,
     "platform_pemda": lambda w, t: {"pk": (w.b if t == "other_pemda" else w.a).pk},
     "password_set": _set_password,
 }
-NOT_AGENCY_OWNED = {"user_detail"}
+NOT_AGENCY_OWNED = {"user_detail", "user_totp_reset"}

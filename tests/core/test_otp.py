@@ -6,13 +6,16 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nyata.core import otp, security_events
-from nyata.core.models import SecurityEvent, User
+from nyata.core.models import AuditEvent, SecurityEvent, User
+from nyata.core.tenancy import tenant_scope
 from tests.conftest import World
 
 KEY = "3132333435363738393031323334353637383930"
@@ -141,3 +144,53 @@ COLLECTED: list[Any] = []
 
 def collect(alert: Any) -> None:
     COLLECTED.append(alert)
+
+
+# --- a performance admin lifts the wait -----------------------------------------------------------
+
+
+def _held(user: User) -> None:
+    for _ in range(otp.failure_cap()):
+        _try(user, _wrong())
+        _age(user, 10_000)
+    _try(user, _wrong())
+    assert otp.throttled_for(user) > 60
+
+
+def test_the_admin_sees_the_hold_and_lifts_it(world: World, head: User) -> None:
+    admin = world.client("perf_admin")
+    page = BeautifulSoup(admin.get(reverse("user_detail", args=[head.pk])).content, "html.parser")
+    assert page.select_one('[data-testid="totp-held"]') is None  # nothing to lift
+    _held(head)
+    page = BeautifulSoup(admin.get(reverse("user_detail", args=[head.pk])).content, "html.parser")
+    form = page.select_one('[data-testid="totp-held"] form')
+    assert form is not None and form["action"] == reverse("user_totp_reset", args=[head.pk])
+    resp = admin.post(reverse("user_totp_reset", args=[head.pk]))
+    assert resp.status_code == 302 and resp["Location"] == reverse("user_detail", args=[head.pk])
+    assert otp.throttled_for(head) == 0
+    assert _try(head, _code()) is None
+    with tenant_scope(world.a):
+        event = AuditEvent.objects.get(action="nyata.user.totp_reset")
+    assert event.actor_id == world.users["perf_admin"].pk and event.object_id == str(head.pk)
+    reset = SecurityEvent.objects.get(action=security_events.SECOND_FACTOR_RESET)
+    assert reset.chain == world.a.pk and reset.actor_id == world.users["perf_admin"].pk
+
+
+def test_a_get_lifts_nothing(world: World, head: User) -> None:
+    _held(head)
+    resp = world.client("perf_admin").get(reverse("user_totp_reset", args=[head.pk]))
+    assert resp.status_code == 302 and otp.throttled_for(head) > 0
+
+
+@pytest.mark.parametrize("who", ["leader", "inspector", "planner", "agency_head", "platform_operator"])
+def test_other_roles_cannot_lift_it(world: World, head: User, who: str) -> None:
+    _held(head)
+    resp = world.client(who).post(reverse("user_totp_reset", args=[head.pk]))
+    assert resp.status_code == 403 and otp.throttled_for(head) > 0
+
+
+def test_another_pemdas_admin_cannot_lift_it(world: World, head: User) -> None:
+    _held(head)
+    resp = world.client("outsider").post(reverse("user_totp_reset", args=[head.pk]))
+    assert resp.status_code == 404 and otp.throttled_for(head) > 0
+    assert not SecurityEvent.objects.filter(action=security_events.SECOND_FACTOR_RESET).exists()
