@@ -271,8 +271,11 @@ def agreement_lock(*, actor: User | None, agreement: Agreement) -> Agreement:
     agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
     _require_draft(agreement)
     ensure_year_open(agreement.pemda_id, agreement.year, what=_("perjanjian kinerja"))
-    for row in agreement.indicators.select_related("agreement"):
+    rows = list(agreement.indicators.select_related("agreement"))
+    for row in rows:
         check_targets(row, row.annual_target, row.quarter_targets)
+    if agreement.kind == Agreement.Kind.PK:
+        _require_content(agreement, has_indicators=bool(rows), has_programs=agreement.programs.exists())
     if agreement.second_party_id is None and agreement.kind == Agreement.Kind.PK:
         raise ValidationError(_("PK %(a)s belum memiliki pihak kedua (jabatan atasan kosong).")
                               % {"a": agreement})
@@ -285,6 +288,20 @@ def agreement_lock(*, actor: User | None, agreement: Agreement) -> Agreement:
     audit.record(pemda=agreement.pemda_id, actor=actor, action="nyata.agreement.locked", obj=agreement,
                  data={"document_sha256": agreement.locked_sha256})
     return agreement
+
+
+def _require_content(agreement: Agreement, *, has_indicators: bool, has_programs: bool) -> None:
+    """A PK promises results (indicators with targets) and funds them (programs with budget):
+    a sheet without either has nothing to sign."""
+    errors = []
+    if not has_indicators:
+        errors.append(_("PK %(a)s belum memiliki indikator kinerja; tambahkan sasaran dan indikator dari "
+                        "Renstra perangkat daerah sebelum dikunci.") % {"a": agreement})
+    if not has_programs:
+        errors.append(_("PK %(a)s belum memiliki program dan anggaran; tambahkan program dengan pagunya "
+                        "sebelum dikunci.") % {"a": agreement})
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic

@@ -7,9 +7,11 @@ signed-in official browsing another Pemda's portal must see that Pemda, not thei
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -150,9 +153,30 @@ def portal_product(request: HttpRequest, pemda_code: str, pk: int) -> HttpRespon
         })
 
 
+# One answer sheet per browser per survey period: a signed cookie naming the survey, nothing
+# about the person (the sheet stays anonymous), kept until the survey's year is over.
+ANSWERED_COOKIE = "skm-{pk}"
+ANSWERED_SALT = "nyata.portal.survey-answered"
+
+
+def _answered(request: HttpRequest, survey: Survey) -> bool:
+    name = ANSWERED_COOKIE.format(pk=survey.pk)
+    return request.get_signed_cookie(name, default="", salt=ANSWERED_SALT) == str(survey.year)
+
+
+def _remember_answer(response: HttpResponse, survey: Survey) -> HttpResponse:
+    period_end = dt.datetime(survey.year + 1, 1, 1, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    expires = max(period_end, timezone.now() + dt.timedelta(days=1))
+    response.set_signed_cookie(ANSWERED_COOKIE.format(pk=survey.pk), str(survey.year), salt=ANSWERED_SALT,
+                               expires=expires, secure=settings.SESSION_COOKIE_SECURE, httponly=True,
+                               samesite="Lax")
+    return response
+
+
 @policy(public=True)
 def portal_survey(request: HttpRequest, pemda_code: str, pk: int) -> HttpResponse:
-    """The answer sheet of one survey; throttled per address, honeypot against bots."""
+    """The answer sheet of one survey; once per browser per survey year, throttled per address,
+    honeypot against bots."""
     pemda = _pemda(pemda_code)
     with tenant_scope(pemda):
         survey = Survey.objects.select_related("innovation__agency").filter(
@@ -160,6 +184,9 @@ def portal_survey(request: HttpRequest, pemda_code: str, pk: int) -> HttpRespons
         if survey is None:
             raise Http404
         done = reverse("portal_product", args=[pemda.code, survey.innovation_id]) + "?terkirim=1"
+        if _answered(request, survey):
+            context = {**_base(pemda, request.get_full_path()), "survey": survey, "answered": True}
+            return render(request, "portal/survey.html", context, status=409 if request.method == "POST" else 200)
         form = SurveyResponseForm(request.POST or None)
         status = 200
         if request.method == "POST":
@@ -177,7 +204,7 @@ def portal_survey(request: HttpRequest, pemda_code: str, pk: int) -> HttpRespons
                     form.add_error(None, e)
                 else:
                     SURVEY_LIMIT.count(request, str(survey.pk))
-                    return redirect(done)
+                    return _remember_answer(redirect(done), survey)
             status = 400
         context = {**_base(pemda, request.get_full_path()), "survey": survey, "form": form}
         return render(request, "portal/survey.html", context, status=status)

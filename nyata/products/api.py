@@ -45,7 +45,8 @@ class SurveyResultOut(Schema):
     nrr: dict[str, Decimal | None]
     index: Decimal | None
     ikm: Decimal | None
-    grade: str | None
+    grade: str | None  # null while the sample is below its minimum (provisional)
+    provisional: bool
     weighting: str
 
 
@@ -75,7 +76,8 @@ def survey_out(results: list[SurveyResult]) -> list[dict[str, object]]:
     return [{"survey_id": r.survey.pk, "year": r.survey.year, "is_open": r.survey.is_open,
              "respondents": r.result.respondents, "minimum_sample": r.minimum_sample,
              "nrr": r.result.nrr, "index": r.result.index, "ikm": r.result.ikm,
-             "grade": r.result.grade, "weighting": r.survey.weighting} for r in results]
+             "grade": r.result.grade, "provisional": r.result.provisional,
+             "weighting": r.survey.weighting} for r in results]
 
 
 @router.get("/innovations/{innovation_id}/surveys", response={200: list[SurveyResultOut], 404: ErrorOut})

@@ -13,7 +13,10 @@ IKM (PermenPANRB 14/2017, docs domain.md §6):
   what makes the printed bands gap-free: 88.305 prints as 88.31 and is an A; 88.3049 prints
   as 88.30 and is a B. Anything below 65.00 is D (with 0.11 weights the floor is 24.75).
 
-Minimum sample (Krejcie & Morgan, which 14/2017 refers to):
+Minimum sample (Krejcie & Morgan, which 14/2017 refers to): a survey with fewer respondents
+than its minimum has a *provisional* value and no grade ("sampel belum cukup"); the grade is
+given here only, so every page, the API and the open data agree.
+
     s = X²·N·P(1−P) / (d²·(N−1) + X²·P(1−P)),  X² = 3.841, P = 0.5, d = 0.05,
 rounded half-up to a whole respondent (the published table: N=50 → 44, N=100 → 80,
 large N → 384).
@@ -58,6 +61,7 @@ class IkmResult:
     ikm: Decimal | None  # 25–100, rounded half-up to 2 places
     grade: str | None
     label: str | None
+    provisional: bool = False  # fewer respondents than the minimum sample: a value, no grade
 
 
 def _round(value: Fraction, places: str) -> Decimal:
@@ -95,9 +99,12 @@ def grade(ikm: Decimal, bands: Bands = IKM_BANDS) -> tuple[str, str]:
 
 
 def ikm_from_totals(
-    totals: Mapping[str, tuple[int, int]], respondents: int, weighting: str = EXACT, bands: Bands = IKM_BANDS
+    totals: Mapping[str, tuple[int, int]], respondents: int, weighting: str = EXACT, bands: Bands = IKM_BANDS,
+    minimum: int = 0,
 ) -> IkmResult:
-    """IKM from per-element (sum of answers, number answered): what one SQL aggregate gives."""
+    """IKM from per-element (sum of answers, number answered): what one SQL aggregate gives.
+
+    `minimum` is the survey's minimum sample: below it the value is provisional and ungraded."""
     if weighting not in WEIGHTS:
         raise IkmInputError(f"unknown weighting {weighting!r}")
     nrrs: dict[str, Fraction | None] = {}
@@ -113,6 +120,8 @@ def ikm_from_totals(
     weight = WEIGHTS[weighting]
     index = sum((v * weight for v in nrrs.values() if v is not None), Fraction(0))
     ikm = _round(index * CONVERSION, "0.01")
+    if respondents < minimum:
+        return IkmResult(respondents, shown, _round(index, "0.0001"), ikm, None, None, provisional=True)
     letter, label = grade(ikm, bands)
     return IkmResult(respondents, shown, _round(index, "0.0001"), ikm, letter, label)
 

@@ -64,8 +64,9 @@ def survey_results(surveys: Iterable[Survey]) -> list[SurveyResult]:
         n = s.n_responses  # type: ignore[attr-defined]
         totals = {k: (getattr(s, f"sum_{k}") or 0, n) for k in ikm.ELEMENT_KEYS}
         weighting, bands = rules.get(s.year, (None, ikm.IKM_BANDS))
-        out.append(SurveyResult(s, ikm.ikm_from_totals(totals, n, weighting or s.weighting, bands),
-                                ikm.minimum_sample(s.population)))
+        minimum = ikm.minimum_sample(s.population)
+        out.append(SurveyResult(s, ikm.ikm_from_totals(totals, n, weighting or s.weighting, bands, minimum),
+                                minimum))
     return out
 
 

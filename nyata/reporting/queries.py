@@ -16,7 +16,7 @@ from nyata.agreements.models import AgreementIndicator
 from nyata.agreements.services import current_agreements, signed_indicators
 from nyata.core.models import Agency, Quarter
 from nyata.reporting import rules
-from nyata.reporting.models import Realisation, SelfCritique, Status
+from nyata.reporting.models import Realisation, SelfCritique, Status, Verification
 
 
 def open_quarters(today: dt.date | None = None) -> list[Quarter]:
@@ -111,11 +111,24 @@ def quarter_target(ai: AgreementIndicator, number: int) -> Any:
 # --- inbox ----------------------------------------------------------------------------------------
 
 
+def return_comments(realisation_ids: list[int]) -> dict[int, str]:
+    """The comment of each realisation's latest return by the inspectorate (one query)."""
+    if not realisation_ids:
+        return {}
+    out: dict[int, str] = {}
+    for rid, comment in (Verification.objects.filter(realisation_id__in=realisation_ids,
+                                                     verdict=Verification.Verdict.RETURN)
+                         .order_by("realisation_id", "at", "pk").values_list("realisation_id", "comment")):
+        out[rid] = comment  # later returns overwrite earlier ones
+    return out
+
+
 def inbox(roles: frozenset[str], agency_ids: frozenset[int], today: dt.date | None = None) -> list[rules.InboxItem]:
     """Exactly what is due from this person, earliest deadline first."""
     today = today or timezone.localdate()
     quarters = [q for q in open_quarters(today) if q.fiscal_year.state != "closed"]
     items: list[rules.InboxItem] = []
+    returned: list[tuple[Realisation, str, dt.date, str]] = []
     agencies = list(Agency.objects.filter(pk__in=agency_ids))
     for q in quarters:
         year = q.fiscal_year.year
@@ -127,9 +140,7 @@ def inbox(roles: frozenset[str], agency_ids: frozenset[int], today: dt.date | No
             if "agency_operator" in roles:
                 for ai, r in rows:
                     if r is not None and r.status == Status.RETURNED:
-                        items.append(rules.InboxItem("fix", ai.name, _("Dikembalikan inspektorat; perbaiki."),
-                                                     reverse("report_realisation", args=[r.pk]), q.report_deadline,
-                                                     str(a)))
+                        returned.append((r, ai.name, q.report_deadline, str(a)))
                     elif r is None or (r.status == Status.DRAFT and r.value is None):
                         items.append(rules.InboxItem("enter", ai.name, _("Isi realisasi %(q)s.") % {"q": q},
                                                      f"{entry_url}#ai-{ai.pk}", q.report_deadline, str(a)))
@@ -147,6 +158,11 @@ def inbox(roles: frozenset[str], agency_ids: frozenset[int], today: dt.date | No
                                                  reverse("report_self_critique", args=[a.pk, q.pk]),
                                                  q.report_deadline, str(a)))
         del year
+    notes = return_comments([r.pk for r, *_rest in returned])
+    for r, name, deadline, agency in returned:
+        items.append(rules.InboxItem("fix", name, _("Dikembalikan inspektorat; perbaiki."),
+                                     reverse("report_realisation", args=[r.pk]), deadline, agency,
+                                     notes.get(r.pk, "")))
     if "inspector" in roles:
         for r in (
             Realisation.objects.filter(status=Status.SUBMITTED)

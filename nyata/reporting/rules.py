@@ -118,6 +118,7 @@ class InboxItem:
     url: str
     deadline: dt.date
     agency: str = ""
+    note: str = ""  # the inspectorate's comment on a returned value, so the fix starts from the task list
 
     def overdue(self, today: dt.date) -> bool:
         return self.deadline < today

@@ -219,3 +219,25 @@ def test_amendment_supersedes_after_signing(plan: Plan) -> None:
         assert services.current_agreement(agency=w.a1, year=2026) == new
         assert services.signed_indicators(agency=w.a1, year=2026).get(
             indicator=plan.indicator).annual_target == Decimal("82")
+
+
+@pytest.mark.parametrize("empty", [("indicators",), ("programs",), ("indicators", "programs")])
+def test_a_pk_with_nothing_to_promise_or_fund_cannot_be_locked(plan: Plan, empty: tuple[str, ...]) -> None:
+    admin = plan.world.users["perf_admin"]
+    with tenant_scope(plan.world.a):
+        for related in empty:
+            getattr(plan.pk, related).all().delete()
+        before = _state(plan.pk)
+        with pytest.raises(ValidationError) as refused:
+            actions.agreement_lock(actor=admin, agreement=plan.pk)
+        said = " ".join(refused.value.messages)
+        assert ("belum memiliki indikator kinerja" in said) == ("indicators" in empty)
+        assert ("belum memiliki program dan anggaran" in said) == ("programs" in empty)
+        assert _state(plan.pk) == before
+        assert not AuditEvent.objects.filter(action="nyata.agreement.locked").exists()
+
+
+def test_a_pakta_needs_no_indicators_to_be_locked(plan: Plan) -> None:
+    with tenant_scope(plan.world.a):
+        assert not plan.pakta.indicators.exists()
+        assert actions.agreement_lock(actor=plan.world.users["perf_admin"], agreement=plan.pakta).status == "locked"

@@ -228,3 +228,18 @@ def test_the_inbox_ticks_nothing_for_the_signer_and_keeps_their_own_ticks_on_a_r
     assert resp.status_code == 400
     redrawn = BeautifulSoup(resp.content, "html.parser")
     assert [b["value"] for b in redrawn.select("input[name=agreement][checked]")] == [str(plan.pk.pk)]
+
+
+def test_locking_an_empty_pk_says_what_is_missing_on_its_page(plan: Plan) -> None:
+    w = plan.world
+    with tenant_scope(w.a):
+        plan.pk.indicators.all().delete()
+    admin = w.client("perf_admin")
+    resp = admin.post(reverse("agreement_lock", args=[plan.pk.pk]), follow=True)
+    assert resp.status_code == 200
+    page = BeautifulSoup(resp.content, "html.parser")
+    said = " ".join(m.get_text() for m in page.select(".messages li, [role=alert]"))
+    assert "belum memiliki indikator kinerja" in said
+    with tenant_scope(w.a):
+        plan.pk.refresh_from_db()
+        assert plan.pk.status == "draft"

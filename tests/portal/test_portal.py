@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from nyata.core.tenancy import tenant_scope
 from nyata.portal import sources
@@ -215,6 +216,8 @@ def test_comments_appear_escaped_after_approval(world: World, product: Any) -> N
 def test_open_data_has_no_personal_data_and_matches_the_page(world: World, product: Any) -> None:
     with tenant_scope(world.a):
         s = product.surveys.get()
+        s.population = 2  # two respondents are the whole population: a full sample, so graded
+        s.save()
         factories.response(s, 4, comment="Rahasia pribadi 0812", status="pending")
         factories.response(s, 3, comment="Disetujui", status="approved")
     c = Client()
@@ -268,3 +271,64 @@ def test_survey_page_is_accessible_markup(world: World, product: Any) -> None:
         assert fs.find("legend").get_text(strip=True)
     assert not soup.find_all("script")  # the portal needs no JavaScript; CSP forbids inline anyway
     assert not soup.find_all(style=True)
+
+
+def test_an_ikm_below_its_minimum_sample_is_provisional_and_ungraded_everywhere(world: World, product: Any) -> None:
+    with tenant_scope(world.a):
+        s = product.surveys.get()  # population 100: Krejcie–Morgan minimum 80
+        for _ in range(40):
+            factories.response(s, 4)
+    c = Client()
+    for url in (reverse("portal_product", args=[world.a.code, product.pk]),
+                reverse("portal_products", args=[world.a.code]), reverse("portal_home", args=[world.a.code])):
+        page = BeautifulSoup(c.get(url).content, "html.parser")
+        ikm = page.select_one(".ikm")
+        assert ikm is not None, url
+        text = ikm.get_text(" ", strip=True)
+        assert "sementara" in text and "sampel belum cukup" in text, (url, text)
+        assert "mutu" not in text and not page.select(".grade-A"), url
+    data = c.get(reverse("portal_dataset", args=[world.a.code, "survei", "json"]) + "?tahun=2026").json()
+    assert data["rows"][0]["ikm"] == 100.0 and data["rows"][0]["mutu"] is None
+    inside = world.client("agency_head")
+    page = BeautifulSoup(inside.get(reverse("product_survey", args=[product.pk])).content, "html.parser")
+    assert page.select_one("[data-testid=ikm-grade]").get_text() == "sampel belum cukup"
+    listing = inside.get(reverse("product_list") + "?tahun=2026").content.decode()
+    assert "sementara, sampel belum cukup" in listing and "(A)" not in listing
+    api = inside.get(f"/api/v1/products/innovations/{product.pk}/surveys").json()
+    assert api[0]["grade"] is None and api[0]["provisional"] is True
+    with tenant_scope(world.a):
+        for _ in range(40):
+            factories.response(s, 4)
+    cache.clear()
+    page = BeautifulSoup(c.get(reverse("portal_product", args=[world.a.code, product.pk])).content, "html.parser")
+    assert "mutu A" in page.select_one(".ikm").get_text(" ", strip=True)
+
+
+def test_a_browser_answers_a_survey_once_in_its_period(world: World, product: Any) -> None:
+    url = _survey_url(world, product)
+    year = timezone.localdate().year  # the survey of the running year: its period is still open
+    with tenant_scope(world.a):
+        survey = product.surveys.get()
+        survey.year = year
+        survey.save()
+        name = f"skm-{survey.pk}"
+    citizen = Client()
+    assert citizen.post(url, ANSWERS).status_code == 302
+    again = citizen.get(url)
+    page = BeautifulSoup(again.content, "html.parser")
+    assert again.status_code == 200 and page.select_one("[data-testid=survey-answered]") is not None
+    assert page.select_one("form.survey") is None
+    refused = citizen.post(url, ANSWERS)
+    assert refused.status_code == 409
+    assert f"sudah mengisi survei ini untuk tahun {year}" in refused.content.decode()
+    with tenant_scope(world.a):
+        assert SurveyResponse.objects.count() == 1
+    neighbour = Client()  # another browser is another respondent
+    assert neighbour.post(url, ANSWERS).status_code == 302
+    forged = Client()
+    forged.cookies[name] = "2026"  # unsigned: not ours, ignored
+    assert forged.post(url, ANSWERS).status_code == 302
+    with tenant_scope(world.a):
+        assert SurveyResponse.objects.count() == 3
+    cookie = citizen.cookies[name]
+    assert cookie["httponly"] and f"31 Dec {year} 17:00:00 GMT" in cookie["expires"]  # 1 January WIB

@@ -113,3 +113,12 @@ def test_iid_self_score() -> None:
     assert ikm.iid_self_score(dict.fromkeys(keys, 3), 2026) == D("100.00")
     with pytest.raises(ikm.IkmInputError):
         ikm.iid_self_score({keys[0]: 4}, 2026)
+
+
+def test_below_the_minimum_sample_the_value_stands_but_no_grade_is_given() -> None:
+    totals = {k: (160, 40) for k in ikm.ELEMENT_KEYS}  # 40 respondents answering 4 everywhere
+    short = ikm.ikm_from_totals(totals, 40, minimum=80)
+    assert short.ikm == D("100.00") and short.provisional
+    assert (short.grade, short.label) == (None, None)
+    enough = ikm.ikm_from_totals(totals, 40, minimum=40)
+    assert (enough.grade, enough.provisional) == ("A", False)

@@ -187,12 +187,12 @@ def test_products_api(world: World) -> None:
     with tenant_scope(world.a):
         inn = factories.innovation(world.a1, is_flagship=True)
         factories.innovation(world.a2)
-        factories.response(factories.survey(inn), 4)
+        factories.response(factories.survey(inn, population=1), 4)  # the whole population answered
     data = world.client("agency_operator").get("/api/v1/products/innovations?year=2026").json()
     assert [d["agency_code"] for d in data] == ["A1"]
     assert len(world.client("leader").get("/api/v1/products/innovations?year=2026").json()) == 2
     surveys = world.client("leader").get(f"/api/v1/products/innovations/{inn.pk}/surveys").json()
-    assert surveys[0]["ikm"] == "100.00" and surveys[0]["grade"] == "A"
+    assert surveys[0]["ikm"] == "100.00" and surveys[0]["grade"] == "A" and surveys[0]["provisional"] is False
     assert world.client(None).get("/api/v1/products/innovations").status_code == 401
 
 

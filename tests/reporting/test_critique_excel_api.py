@@ -10,6 +10,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from bs4 import BeautifulSoup
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -231,6 +232,25 @@ def test_each_person_sees_exactly_what_is_due_from_them(world: World, pk: Pk) ->
     insp = world.client("inspector").get(reverse("report_inbox")).content.decode()
     assert insp.count("kind-verify") == 3
     assert "kind-verify" not in world.client("agency_operator").get(reverse("report_inbox")).content.decode()
+
+
+def test_the_operator_reads_the_inspectorates_return_comment_in_the_task_list(world: World, pk: Pk) -> None:
+    from nyata.reporting.models import Realisation
+
+    with tenant_scope(world.a):
+        for code in ("I1", "I2", "I3"):
+            actions.realisation_save_draft(actor=None, agency=pk.agency, quarter=pk.q1,
+                                           agreement_indicator_id=pk.indicators[code].pk, value="1")
+        actions.realisation_submit(actor=None, agency=pk.agency, quarter=pk.q1)
+        i2 = Realisation.objects.get(agreement_indicator=pk.indicators["I2"], quarter=pk.q1)
+        actions.realisation_verify(actor=world.users["inspector"], realisations=[i2], verdict="return",
+                                   comment="Bukti dukung tidak sesuai periode")
+    page = BeautifulSoup(world.client("agency_operator").get(reverse("report_inbox")).content, "html.parser")
+    fixes = page.select("li.kind-fix")
+    assert len(fixes) == 1
+    assert fixes[0].select_one("a")["href"] == reverse("report_realisation", args=[i2.pk])
+    comment = fixes[0].select_one("[data-testid=return-comment]")
+    assert comment is not None and "Bukti dukung tidak sesuai periode" in comment.get_text()
 
 
 def _many_agencies(world: World, n: int) -> None:
