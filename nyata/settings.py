@@ -71,7 +71,13 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 NYATA_ENV = env_choice("NYATA_ENV", "development", ("development", "production"))
 PRODUCTION = NYATA_ENV == "production"
-DEBUG = env_bool("NYATA_DEBUG", not PRODUCTION)
+# Demo mode prints demo credentials and shows the demo signers' second factor; never on in production.
+DEMO_MODE = env_bool("NYATA_DEMO", False)
+if PRODUCTION and DEMO_MODE:
+    raise ImproperlyConfigured("NYATA_DEMO cannot be on when NYATA_ENV=production.")
+# The demo runs as its users will meet it: debug off, the product's own 404 and 500 pages
+# (static files still come from WhiteNoise's finders outside production).
+DEBUG = env_bool("NYATA_DEBUG", not PRODUCTION and not DEMO_MODE)
 DATA_DIR = Path(env_str("NYATA_DATA_DIR", str(Path.cwd() / "data"))).resolve()
 
 
@@ -344,11 +350,6 @@ TOTP_MAX_DELAY_SECONDS = env_int("NYATA_TOTP_MAX_DELAY_SECONDS", 300, 1)
 # the default e-mails the Pemda's performance admins and NYATA_SECURITY_ALERT_EMAILS.
 SECURITY_ALERT_HOOK = env_str("NYATA_SECURITY_ALERT_HOOK", "nyata.core.security_events.email_alert")
 SECURITY_ALERT_EMAILS = env_list("NYATA_SECURITY_ALERT_EMAILS")
-
-# Demo mode prints demo credentials; never on in production.
-DEMO_MODE = env_bool("NYATA_DEMO", False)
-if PRODUCTION and DEMO_MODE:
-    raise ImproperlyConfigured("NYATA_DEMO cannot be on when NYATA_ENV=production.")
 
 LOGGING = {
     "version": 1,
