@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, cast
 
 from django.contrib import messages
@@ -29,7 +29,9 @@ from nyata.core import otp, ratelimit
 from nyata.core.access import NyataRequest, get_for_user, policy, reach
 from nyata.core.roles import ADMINS, AGREEMENT_SIGNERS, CEREMONY_BOARD_READERS, PEMDA_MEMBERS
 from nyata.core.tenancy import unscoped
+from nyata.core.xlsx import number_message, parse_decimal
 from nyata.documents import seal
+from nyata.numbers import NumberError, unit_bounds
 
 
 def _errors(e: ValidationError) -> str:
@@ -149,19 +151,14 @@ def _diff_rows(old: Agreement, new: Agreement) -> dict[str, Any]:
 # --- editing, locking, amending (performance admins) --------------------------------------------
 
 
-def _parse_decimal(text: str) -> Decimal | None:
-    text = (text or "").strip().replace(" ", "")
-    if not text:
+def _parse_decimal(text: str, *, unit: str | None = None, decimals: int | None = None) -> Decimal | None:
+    if not (text or "").strip():
         return None
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
+    low, high = unit_bounds(unit)
     try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(_("Angka tidak valid: %(t)s") % {"t": text}) from None
-    if not value.is_finite():
-        raise ValidationError(_("Angka tidak valid: %(t)s") % {"t": text})
-    return value
+        return parse_decimal(text, decimals=decimals, low=low, high=high, unit=unit)
+    except NumberError as e:
+        raise ValidationError(number_message(e)) from None
 
 
 @policy(ADMINS, ADMINS)
@@ -177,7 +174,7 @@ def agreement_targets(request: NyataRequest, pk: int) -> HttpResponse:
                 for f in ("annual_target", *actions.QUARTERS):
                     key = f"{f}-{row.pk}"
                     if key in request.POST:
-                        values[f] = _parse_decimal(request.POST[key])
+                        values[f] = _parse_decimal(request.POST[key], unit=row.unit, decimals=row.decimals)
                 if values:
                     if values.get("annual_target", row.annual_target) is None:
                         raise ValidationError(_("Target tahunan %(i)s wajib diisi.") % {"i": row.name})

@@ -5,16 +5,88 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from nyata.core.models import Agency, Assignment, FiscalYear, Membership, Official, Pemda, Position, Unit
 from nyata.core.roles import GRANTABLE_ROLES, Role
 from nyata.core.tenancy import unscoped
+from nyata.core.xlsx import number_message, parse_decimal
+from nyata.numbers import NumberError
+
+
+class NumberField(forms.DecimalField):
+    """A decimal read by the one number reader: 85,5 · 1.234,5 · 85.5 · 1,234.5 (ambiguous refused)."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            number = parse_decimal(value, decimals=self.decimal_places, low=_dec(self.min_value),
+                                   high=_dec(self.max_value))
+        except NumberError as e:
+            raise forms.ValidationError(number_message(e), code="invalid") from None
+        return number
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("step", None)  # a text box: a decimal comma must be typeable
+        attrs.setdefault("inputmode", "decimal")
+        return attrs
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number read by the one number reader (1.234 or 1,234 → 1234 for a count)."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            number = parse_decimal(value, decimals=0, low=_dec(self.min_value), high=_dec(self.max_value))
+        except NumberError as e:
+            raise forms.ValidationError(number_message(e), code="invalid") from None
+        if number != number.to_integral_value():
+            raise forms.ValidationError(_("Isikan bilangan bulat."), code="invalid")
+        return int(number)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.setdefault("inputmode", "numeric")
+        return attrs
+
+
+def _dec(v: Any) -> Any:
+    from decimal import Decimal
+
+    return None if v is None else Decimal(str(v))
+
+
+def human_numbers(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
+    """Model form fields for numbers go through the one reader (years stay plain integers)."""
+    if isinstance(db_field, models.DecimalField):
+        return db_field.formfield(form_class=NumberField, **kwargs)
+    if isinstance(db_field, models.IntegerField) and not db_field.choices and "year" not in db_field.name \
+            and not isinstance(db_field, models.AutoField):
+        return db_field.formfield(form_class=WholeNumberField, **kwargs)
+    return db_field.formfield(**kwargs)
 
 
 class TenantModelForm(forms.ModelForm):
-    """A ModelForm whose related choices are limited to the active Pemda (scoped managers)."""
+    """A ModelForm whose related choices are limited to the active Pemda (scoped managers), and
+    whose numbers are read by the one number reader."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Runs before the ModelForm metaclass builds the fields from Meta: every model form
+        # reads its numbers with the one reader unless its Meta says otherwise.
+        meta = cls.__dict__.get("Meta")
+        if meta is not None and not hasattr(meta, "formfield_callback"):
+            meta.formfield_callback = staticmethod(human_numbers)
+        super().__init_subclass__(**kwargs)
 
     def __init__(self, *args: Any, pemda: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

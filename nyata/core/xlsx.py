@@ -9,14 +9,16 @@ formula cells are refused on import.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO, Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from nyata.numbers import NumberError, PercentCell, plain, read_number
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
@@ -111,39 +113,58 @@ def read_sheet(
 
 
 def _cell_value(cell: Any, errors: ImportErrors, sheet: str, row: int, column: str) -> Any:
-    """A cell's value: formulas refused, percent-formatted numbers as percent (0,855 → 85,5),
-    and the export's formula-injection guard (a leading apostrophe) undone."""
+    """A cell's value: formulas refused, percent-formatted numbers kept as `PercentCell` (the
+    number reader makes 0,855 → 85,5 when the unit is percent), and the export's
+    formula-injection guard (a leading apostrophe) undone."""
     v = getattr(cell, "value", None)
     if getattr(cell, "data_type", None) == "f" or (isinstance(v, str) and v.startswith("=")):
         errors.add(sheet, row, column, _("Sel berisi rumus; isikan nilai, bukan rumus."))
         return None
     if isinstance(v, int | float) and not isinstance(v, bool) and "%" in str(getattr(cell, "number_format", "") or ""):
-        return Decimal(str(v)) * 100
+        return PercentCell(Decimal(str(v)))
     if isinstance(v, str) and len(v) > 1 and v[0] == "'" and v[1] in "=+-@\t\r":
         return v[1:]
     return v
 
 
-_ID_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$|^-?\d+(,\d+)?$")
+def parse_decimal(
+    value: Any, *, decimals: int | None = None, low: Decimal | None = None, high: Decimal | None = None,
+    unit: str | None = None,
+) -> Decimal:
+    """Every human number of the Django side: `nyata.numbers.read_number` (one reader).
+
+    Raises `NumberError` (a ValueError); `number_message` says why in the user's language.
+    """
+    return read_number(value, decimals=decimals, low=low, high=high, unit=unit)
 
 
-def parse_decimal(value: Any) -> Decimal:
-    """A number written either way: 85,5 / 1.234,5 (Indonesian) or 85.5; '85%' → 85."""
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, int | float | Decimal):
-        return Decimal(str(value))
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
-    text = text.removesuffix("%")
-    if _ID_NUMBER.match(text):
-        text = text.replace(".", "").replace(",", ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(value) from None
-    if not number.is_finite():
-        raise ValueError(value)
-    return number
+def _id(d: Decimal) -> str:
+    """A reading in the page's language without grouping, so the example cannot be misread:
+    1.234 → "1,234" on an Indonesian page, "1.234" on an English one; 1234 → "1234"."""
+    text = plain(d)
+    return text if (get_language() or "id").startswith("en") else text.replace(".", ",")
+
+
+def number_message(err: NumberError, *, field: str | None = None) -> str:
+    """Why a value is not read, naming the field when given; in the active language."""
+    raw = str(err.raw).strip() if err.raw is not None else ""
+    if err.code == NumberError.EMPTY:
+        text = _("Nilai wajib diisi.")
+    elif err.code == NumberError.TOO_LARGE:
+        text = _("Nilai %(v)s terlalu besar.") % {"v": raw}
+    elif err.code == NumberError.AMBIGUOUS:
+        dec, thou = err.readings
+        # a fourth decimal makes the decimal reading unambiguous: 1,2340
+        text = _("“%(raw)s” dapat dibaca %(a)s atau %(b)s; tulis %(b)s bila ribuan, atau %(a0)s bila "
+                 "desimal.") % {"raw": raw, "a": _id(dec), "b": _id(thou), "a0": _id(dec) + "0"}
+    elif err.code == NumberError.PERCENT_CELL:
+        text = _("Sel berformat persen (%(raw)s), tetapi satuan indikator bukan persen; "
+                 "isikan angkanya tanpa format persen.") % {"raw": raw}
+    elif err.code == NumberError.FORMULA:
+        text = _("Sel berisi rumus tanpa nilai tersimpan; isikan nilainya, bukan rumus.")
+    else:
+        text = _("“%(raw)s” bukan angka; tulis misalnya 85,5 atau 1.234,5.") % {"raw": raw}
+    return f"{field}: {text}" if field else text
 
 
 def text(value: Any) -> str:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from nyata.agreements.models import Agreement, AgreementIndicator
 from nyata.agreements.services import current_agreements
 from nyata.core.access import NyataRequest, policy
+from nyata.core.forms import NumberField
 from nyata.core.models import Agency, FiscalYear, Quarter, YearRules
 from nyata.core.periods import year_is_closed
 from nyata.core.roles import ADMINS
@@ -46,18 +47,18 @@ class RulesForm(forms.Form):
     lower_formula = forms.ChoiceField(
         label=gettext_lazy("rumus indikator makin kecil makin baik"), choices=YearRules.LowerFormula.choices
     )
-    very_high_from = forms.DecimalField(label=gettext_lazy("Sangat Tinggi mulai"), max_digits=6, decimal_places=2)
-    high_from = forms.DecimalField(label=gettext_lazy("Tinggi mulai"), max_digits=6, decimal_places=2)
-    medium_from = forms.DecimalField(label=gettext_lazy("Sedang mulai"), max_digits=6, decimal_places=2)
-    low_from = forms.DecimalField(label=gettext_lazy("Rendah mulai"), max_digits=6, decimal_places=2)
+    very_high_from = NumberField(label=gettext_lazy("Sangat Tinggi mulai"), max_digits=6, decimal_places=2)
+    high_from = NumberField(label=gettext_lazy("Tinggi mulai"), max_digits=6, decimal_places=2)
+    medium_from = NumberField(label=gettext_lazy("Sedang mulai"), max_digits=6, decimal_places=2)
+    low_from = NumberField(label=gettext_lazy("Rendah mulai"), max_digits=6, decimal_places=2)
     ikm_weighting = forms.ChoiceField(label=gettext_lazy("bobot unsur IKM"), choices=YearRules.IkmWeighting.choices)
-    ikm_a_from = forms.DecimalField(label=gettext_lazy("IKM mutu A mulai"), max_digits=5, decimal_places=2)
-    ikm_b_from = forms.DecimalField(label=gettext_lazy("IKM mutu B mulai"), max_digits=5, decimal_places=2)
-    ikm_c_from = forms.DecimalField(label=gettext_lazy("IKM mutu C mulai"), max_digits=5, decimal_places=2)
-    iid_very_innovative_from = forms.DecimalField(
+    ikm_a_from = NumberField(label=gettext_lazy("IKM mutu A mulai"), max_digits=5, decimal_places=2)
+    ikm_b_from = NumberField(label=gettext_lazy("IKM mutu B mulai"), max_digits=5, decimal_places=2)
+    ikm_c_from = NumberField(label=gettext_lazy("IKM mutu C mulai"), max_digits=5, decimal_places=2)
+    iid_very_innovative_from = NumberField(
         label=gettext_lazy("IID Sangat Inovatif mulai"), max_digits=5, decimal_places=2
     )
-    iid_innovative_from = forms.DecimalField(label=gettext_lazy("IID Inovatif mulai"), max_digits=5, decimal_places=2)
+    iid_innovative_from = NumberField(label=gettext_lazy("IID Inovatif mulai"), max_digits=5, decimal_places=2)
     reason = forms.CharField(
         label=gettext_lazy("alasan perubahan"),
         required=False,
@@ -77,7 +78,7 @@ class RulesForm(forms.Form):
         self.weight_rows = weights
         for row in weights:
             for ind in row["indicators"]:
-                self.fields[ind["field"]] = forms.DecimalField(
+                self.fields[ind["field"]] = NumberField(
                     label=f"{row['agency'].code} · {ind['code']}", max_digits=8, decimal_places=3, initial=ind["weight"]
                 )
 

@@ -21,7 +21,8 @@ from typing import IO, Any, cast
 from django.utils.translation import gettext as _
 
 from nyata.core.models import Agency, Pemda, User
-from nyata.core.xlsx import ImportErrors, neutralise, open_workbook, parse_decimal, read_sheet
+from nyata.core.xlsx import ImportErrors, neutralise, number_message, open_workbook, parse_decimal, read_sheet
+from nyata.numbers import NumberError
 from nyata.planning.models import (
     Activity,
     AgencyObjective,
@@ -161,24 +162,22 @@ class _Checker:
         if t == "":
             return None
         try:
-            d = parse_decimal(v)
-            if d != d.to_integral_value():
-                raise ValueError(v)
-            return int(d)
-        except ValueError:
+            d = parse_decimal(v, decimals=0)
+        except NumberError as e:
+            self.errors.add(sheet, n, c, number_message(e))
+            return None
+        if d != d.to_integral_value():
             self.errors.add(sheet, n, c, _("Bukan bilangan bulat: '%(v)s'.") % {"v": t})
             return None
+        return int(d)
 
     def _dec(self, sheet: str, n: int, c: str, v: Any, t: str) -> Decimal | None:
         if t == "":
             return None
         try:
-            d = parse_decimal(v)
-        except ValueError:
-            self.errors.add(sheet, n, c, _("Bukan angka: '%(v)s'.") % {"v": t})
-            return None
-        if abs(d) >= Decimal(10) ** 15:
-            self.errors.add(sheet, n, c, _("Angka terlalu besar: '%(v)s'.") % {"v": t})
+            d = parse_decimal(v, decimals=4)
+        except NumberError as e:
+            self.errors.add(sheet, n, c, number_message(e))
             return None
         # Four decimals are kept (float noise from spreadsheets, e.g. 85.50000000001, goes).
         return _canon(d.quantize(Decimal("0.0001")))

@@ -9,7 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nyata.core.forms import TenantModelForm
-from nyata.core.xlsx import parse_decimal
+from nyata.core.xlsx import number_message, parse_decimal
+from nyata.numbers import NumberError
 from nyata.planning.models import (
     OWNER_KINDS,
     Activity,
@@ -33,10 +34,8 @@ class DecimalText(forms.CharField):
             return None
         try:
             number = parse_decimal(text)
-        except ValueError:
-            raise forms.ValidationError(_("Isikan angka, mis. 85,5.")) from None
-        if abs(number) >= Decimal(10) ** 15:
-            raise forms.ValidationError(_("Angka terlalu besar."))
+        except NumberError as e:
+            raise forms.ValidationError(number_message(e)) from None
         if number != number.quantize(Decimal("0.0001")):
             raise forms.ValidationError(_("Paling banyak 4 angka desimal."))
         return number

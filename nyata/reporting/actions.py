@@ -316,7 +316,8 @@ def budget_save(
     *, actor: User | None, agency: Agency, quarter: Quarter, spent: Mapping[int, Any]
 ) -> list[BudgetRealisation]:
     """Year-to-date spending per PK program; the ceiling is the PK's frozen budget."""
-    from nyata.core.xlsx import parse_decimal
+    from nyata.core.xlsx import number_message, parse_decimal
+    from nyata.numbers import NumberError
 
     _require(actor, agency.pemda_id, {Role.AGENCY_OPERATOR}, agency)
     _check_quarter(quarter)
@@ -330,9 +331,9 @@ def budget_save(
         if raw is None or str(raw).strip() == "":
             continue
         try:
-            amount = parse_decimal(raw)
-        except ValueError:
-            errors.setdefault(f"spent_{pid}", []).append(_("“%(v)s” bukan angka rupiah.") % {"v": raw})
+            amount = parse_decimal(raw, decimals=2, low=Decimal(0), high=prog.budget)
+        except NumberError as e:
+            errors.setdefault(f"spent_{pid}", []).append(number_message(e))
             continue
         if amount < 0:
             errors.setdefault(f"spent_{pid}", []).append(_("Realisasi anggaran tidak boleh negatif."))

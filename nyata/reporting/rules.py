@@ -1,6 +1,6 @@
 """Pure rules of quarterly reporting (no database): value checks, workflow, inbox order.
 
-**Decision (bounded percentages).** A PK indicator in `persen` is bounded to 0–100, unless its
+**Decision (bounded percentages).** A PK indicator in `persen` or `indeks` is bounded to 0–100, unless its
 name says it is a rate of change (growth, inflation, change: "pertumbuhan", "laju", "inflasi",
 "perubahan", "selisih"), which may be negative and exceed 100. Every other unit is a count or a
 level and may not be negative, except `poin` and `indeks`/`rasio` rates of change named as
@@ -13,16 +13,16 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from nyata.core.xlsx import parse_decimal
+from nyata.core.xlsx import number_message, parse_decimal
+from nyata.numbers import NumberError, plain, unit_bounds
 
 RATE_OF_CHANGE = re.compile(r"pertumbuhan|laju|inflasi|perubahan|selisih|growth|change", re.IGNORECASE)
-MAX_ABS = Decimal("1e15")
 
 
 @dataclass(frozen=True)
@@ -35,29 +35,33 @@ def bounds_for(unit: str, name: str) -> Bounds:
     changing = bool(RATE_OF_CHANGE.search(name or ""))
     if changing:
         return Bounds(None, None)
-    if unit == "persen":
-        return Bounds(Decimal(0), Decimal(100))
+    low, high = unit_bounds(unit)
+    if high is not None:
+        return Bounds(low, high)
     return Bounds(Decimal(0), None)
+
+
+def _shown(d: Decimal | None) -> str:
+    return "…" if d is None else plain(d).replace(".", ",")
 
 
 def parse_value(raw: Any, *, unit: str, name: str, decimals: int) -> Decimal:
     """Read and check one realisation value; raise ValidationError with a message for the person."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         raise ValidationError(_("Nilai realisasi wajib diisi."))
-    try:
-        value = parse_decimal(raw)
-    except (ValueError, InvalidOperation):
-        raise ValidationError(_("“%(raw)s” bukan angka; tulis misalnya 85,5 atau 1.234,5.") % {"raw": raw}) from None
-    if abs(value) >= MAX_ABS:
-        raise ValidationError(_("Nilai %(v)s terlalu besar.") % {"v": raw})
     b = bounds_for(unit, name)
+    try:
+        value = parse_decimal(raw, decimals=decimals, low=b.low, high=b.high, unit=unit)
+    except NumberError as e:
+        raise ValidationError(number_message(e)) from None
     if b.low is not None and value < b.low:
         raise ValidationError(
             _("Nilai tidak boleh negatif untuk satuan %(unit)s.") % {"unit": unit or _("tanpa satuan")}
         )
     if b.high is not None and value > b.high:
         raise ValidationError(
-            _("Nilai %(v)s melebihi 100: indikator dalam persen ini dibatasi 0–100.") % {"v": raw}
+            _("Nilai %(v)s melebihi %(high)s: indikator ini dibatasi %(low)s–%(high)s.")
+            % {"v": raw, "low": _shown(b.low), "high": _shown(b.high)}
         )
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 

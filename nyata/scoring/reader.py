@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import csv
 import io
-import math
-import re
 import zipfile
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from nyata.numbers import FormulaCell, NumberError, PercentCell, plain, read_number, unit_bounds
 
 from .model import Aggregation, Observation, Polarity
 
@@ -34,10 +35,6 @@ OPTIONAL = ("verified", "evidence_count", "weight")
 MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024
 MAX_XLSX_ENTRIES = 1000
 
-_PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_ID_DEC = re.compile(r"^[+-]?\d+,\d+$")  # 85,5
-_ID_THOUS = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+(,\d+)?$")  # 1.234,5 / 1.234.567
-_EN_THOUS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")  # 1,234.5 (only with a dot)
 _TRUE = {"1", "true", "yes", "ya", "y", "benar"}
 _FALSE = {"0", "false", "no", "tidak", "t", "n", "salah"}
 
@@ -54,25 +51,32 @@ def msg(row: int, column: str | None, id_text: str, en_text: str) -> str:
     return f"baris {row}, kolom '{column}': {id_text} (row {row}, column '{column}': {en_text})"
 
 
-def parse_number(text: str) -> float:
-    """Parse ``85.5``, ``85,5``, ``1.234,5``, ``1.234.567`` or ``1,234.5``.
+def parse_number(value: Any, *, unit: str | None = None, decimals: int | None = None) -> float:
+    """Read one number with the one reader (`nyata.numbers.read_number`): ``85.5``, ``85,5``,
+    ``1.234,5``, ``1.234.567``, ``1,234.5``; a lone ``1.234`` only when the unit's bounds tell
+    the readings apart. Raises NumberError (a ValueError)."""
+    low, high = unit_bounds(unit)
+    return float(read_number(value, decimals=decimals, low=low, high=high, unit=unit))
 
-    A single dot or a single comma is a decimal separator. Raises ValueError.
-    """
-    s = text.strip().replace("\u00a0", "").replace(" ", "")
-    if _PLAIN.match(s) and s.count(".") <= 1:
-        v = float(s)
-    elif _ID_DEC.match(s):
-        v = float(s.replace(",", "."))
-    elif _ID_THOUS.match(s):
-        v = float(s.replace(".", "").replace(",", "."))
-    elif _EN_THOUS.match(s) and "." in s:
-        v = float(s.replace(",", ""))
-    else:
-        raise ValueError(text)
-    if not math.isfinite(v):
-        raise ValueError(text)
-    return v
+
+def number_texts(e: NumberError, unit: str = "") -> tuple[str, str]:
+    """(Indonesian, English) for why a value was not read."""
+    raw = "" if e.raw is None else str(e.raw)
+    if e.code == NumberError.TOO_LARGE:
+        return f"angka terlalu besar: '{raw}'", f"number too large: '{raw}'"
+    if e.code == NumberError.AMBIGUOUS:
+        a, b = (plain(Decimal(x)) for x in e.readings)
+        return (f"'{raw}' dapat dibaca {a.replace('.', ',')} atau {b}; tulis tanpa pemisah ribuan atau "
+                "dengan koma desimal yang jelas",
+                f"'{raw}' reads as {a} or {b}; write it without a thousands separator or with an "
+                "unambiguous decimal")
+    if e.code == NumberError.PERCENT_CELL:
+        return (f"sel berformat persen ({raw}) tetapi satuan '{unit}' bukan persen",
+                f"cell formatted as percent ({raw}) but unit '{unit}' is not percent")
+    if e.code == NumberError.FORMULA:
+        return ("sel berisi rumus tanpa nilai tersimpan; buka dan simpan ulang di Excel, atau isikan nilainya",
+                "formula cell without a saved value; open and save it in Excel, or enter the value")
+    return f"bukan angka: '{raw}'", f"not a number: '{raw}'"
 
 
 def _cell_text(v: Any) -> str:
@@ -106,10 +110,16 @@ def _read_xlsx(data: bytes) -> tuple[list[tuple[int, list[Any]]], list[str]]:
     try:
         import openpyxl  # lazy: only the file reader needs it
 
+        # Values as last saved, and the formulas beside them: a formula without a saved value
+        # must be refused, not read as an empty cell.
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        ws = wb.worksheets[0]
-        out = [(i + 1, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True))]
+        wf = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        out = [
+            (i + 1, [_xlsx_cell(c, f) for c, f in zip(r, fr, strict=False)])
+            for i, (r, fr) in enumerate(zip(wb.worksheets[0].iter_rows(), wf.worksheets[0].iter_rows(), strict=False))
+        ]
         wb.close()
+        wf.close()
     except Exception as exc:  # openpyxl raises many types for corrupt files
         return [], [
             msg(
@@ -120,6 +130,17 @@ def _read_xlsx(data: bytes) -> tuple[list[tuple[int, list[Any]]], list[str]]:
             )
         ]
     return out, []
+
+
+def _xlsx_cell(cell: Any, formula_cell: Any) -> Any:
+    v = getattr(cell, "value", None)
+    f = getattr(formula_cell, "value", None)
+    if v is None and getattr(formula_cell, "data_type", None) == "f":
+        return FormulaCell(str(f))
+    fmt = str(getattr(cell, "number_format", "") or "")
+    if isinstance(v, int | float) and not isinstance(v, bool) and "%" in fmt:
+        return PercentCell(Decimal(str(v)))
+    return v
 
 
 def _read_csv(data: bytes) -> tuple[list[tuple[int, list[Any]]], list[str]]:
@@ -207,10 +228,21 @@ def parse_table(table: Iterable[tuple[int, Sequence[Any]]]) -> list[Observation]
     rows: list[Observation] = []
     seen: dict[tuple[str, str, str, int, int | None], int] = {}
     meta: dict[tuple[str, str, str, int], tuple[int, str, str]] = {}
+    width = len(header_row)
     for rownum, cells in it:
         vals = {n: _cell_text(cells[i]) if i < len(cells) else "" for n, i in col.items()}
         raw = {n: (cells[i] if i < len(cells) else None) for n, i in col.items()}
         if not any(vals.values()):
+            continue
+        extra = [c for c in cells[width:] if _cell_text(c)]
+        if extra:  # an unquoted 85,5 in a comma-separated file shifts every later field
+            errors.append(msg(
+                rownum, None,
+                f"{width + len(extra)} isian tetapi judul hanya {width} kolom; koma desimal di CSV "
+                "berpemisah koma harus diberi tanda kutip (\"85,5\") atau pakai pemisah ';'",
+                f"{width + len(extra)} fields but the header has {width} columns; a decimal comma in a "
+                "comma-separated CSV must be quoted (\"85,5\") or use ';' as the delimiter",
+            ))
             continue
         row_err: list[str] = []
 
@@ -245,7 +277,7 @@ def parse_table(table: Iterable[tuple[int, Sequence[Any]]]) -> list[Observation]
             )
         year: int | None = None
         try:
-            yv = parse_number(vals["year"])
+            yv = parse_number(vals["year"], decimals=0)
             if not yv.is_integer() or not 1900 <= yv <= 2200:
                 raise ValueError
             year = int(yv)
@@ -254,7 +286,7 @@ def parse_table(table: Iterable[tuple[int, Sequence[Any]]]) -> list[Observation]
         quarter: int | None = None
         if vals["quarter"]:
             try:
-                qv = parse_number(vals["quarter"])
+                qv = parse_number(vals["quarter"], decimals=0)
                 if not qv.is_integer() or not 1 <= qv <= 4:
                     raise ValueError
                 quarter = int(qv)
@@ -268,18 +300,13 @@ def parse_table(table: Iterable[tuple[int, Sequence[Any]]]) -> list[Observation]
         for c in ("target", "realisation"):
             nums[c] = None
             rv = raw[c]
-            if (
-                isinstance(rv, (int, float))
-                and not isinstance(rv, bool)
-                and math.isfinite(float(rv))
-            ):
-                nums[c] = float(rv)
+            given = rv if rv is not None and not isinstance(rv, str) else vals[c]
+            if given == "":
                 continue
-            if vals[c]:
-                try:
-                    nums[c] = parse_number(vals[c])
-                except ValueError:
-                    err(c, f"bukan angka: '{vals[c]}'", f"not a number: '{vals[c]}'")
+            try:
+                nums[c] = parse_number(given, unit=vals["unit"])
+            except NumberError as e:
+                err(c, *number_texts(e, vals["unit"]))
         verified = True
         if vals.get("verified"):
             vv = vals["verified"].lower()
@@ -296,7 +323,7 @@ def parse_table(table: Iterable[tuple[int, Sequence[Any]]]) -> list[Observation]
         evidence: int | None = None
         if vals.get("evidence_count"):
             try:
-                ev = parse_number(vals["evidence_count"])
+                ev = parse_number(vals["evidence_count"], decimals=0)
                 if not ev.is_integer() or ev < 0:
                     raise ValueError
                 evidence = int(ev)

@@ -148,7 +148,7 @@ def test_pages_refuse_bad_input_with_field_errors(world: World) -> None:
     assert resp.status_code == 200 and "2031" in resp.content.decode()
     resp = c.post(reverse("plan_indicator_detail", args=[ik1.pk]),
                   {"form": "target", "year": 2025, "value": "banyak"})
-    assert "Isikan angka" in resp.content.decode()
+    assert "bukan angka" in resp.content.decode()
     resp = c.post(reverse("plan_goal_create", args=[period.pk]), {"code": "S1", "name": "dup"})
     assert resp.status_code == 200 and "sudah dipakai" in resp.content.decode()
 

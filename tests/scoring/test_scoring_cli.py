@@ -141,10 +141,23 @@ def test_parse_number(text: str, value: float) -> None:
     assert parse_number(text) == value
 
 
-@pytest.mark.parametrize("text", ["abc", "1,2,3", "1..2", "nan", "inf", "", "12%"])
+@pytest.mark.parametrize("text", ["abc", "1,2,3", "1..2", "nan", "inf", "", "1e3", "1E+999999999", "1.234"])
 def test_parse_number_rejects(text: str) -> None:
     with pytest.raises(ValueError):
         parse_number(text)
+
+
+def test_a_percent_sign_is_read_only_where_the_unit_is_percent() -> None:
+    assert parse_number("12%", unit="persen") == 12.0
+    with pytest.raises(ValueError):
+        parse_number("12%", unit="orang")
+
+
+def test_a_lone_group_of_three_is_read_by_the_unit_or_refused() -> None:
+    assert parse_number("1.234", unit="persen") == 1.234  # 1234 % cannot be
+    assert parse_number("0.855", unit="indeks") == 0.855
+    with pytest.raises(ValueError):
+        parse_number("1.234", unit="orang")  # 1,234 or 1234 people: refused, not guessed
 
 
 def _bad(tmp_path: Path, lines: list[str]) -> tuple[int, str]:
