@@ -28,6 +28,7 @@ from nyata.reporting import actions
 from nyata.reporting.models import Realisation, RealisationVersion, SelfCritique, Status, Verification
 
 YEAR = 2026
+BOUNDED = ("persen", "indeks")  # 0–100 scales: a value beyond 100 is refused at entry
 PDF = (b"%PDF-1.4\n% Nyata demo: bukti dukung ilustratif\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 
 
@@ -46,7 +47,7 @@ def _value(ai: object, q: int, strength: float, code: str) -> D:
     wobble = 0.96 + 0.08 * _unit(code, f"{ai.pk}:{q}")  # type: ignore[attr-defined]
     factor = strength * wobble
     value = target * D(str(round((2 - factor) if lower else factor, 4)))
-    if ai.unit == "persen":  # type: ignore[attr-defined]
+    if ai.unit in BOUNDED:  # type: ignore[attr-defined]
         value = min(value, D(100))
     return cast("D", max(value, D(0)).quantize(D(1).scaleb(-ai.decimals)))  # type: ignore[attr-defined]
 
@@ -80,11 +81,11 @@ def _agency(agency: Agency, i: int, quarters: dict[int, Quarter], today: dt.date
         for k, ai in enumerate(indicators):
             value = _value(ai, n, strength, code)
             if i % 17 == 9 and k == 0 and n == 3:
-                value = value * 6 if ai.unit != "persen" else value  # an outlier jump
+                value = value * 6 if ai.unit not in BOUNDED else value  # an outlier jump
             if i % 19 == 3 and k == 0:
                 value = _value(ai, 1, strength, code)  # the same value copied every quarter
             if i % 23 == 11 and k == 0:
-                value = value * D("1.8") if ai.unit != "persen" else value  # target set too low
+                value = value * D("1.8") if ai.unit not in BOUNDED else value  # target set too low
             r = actions.realisation_save_draft(
                 actor=None, agency=agency, quarter=q, agreement_indicator_id=ai.pk, value=value,
                 narrative="Realisasi ilustratif untuk demo.",
