@@ -167,6 +167,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "nyata.core.context_processors.nyata",
+                "nyata.navigation.navigation",
             ],
         },
     },

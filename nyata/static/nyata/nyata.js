@@ -1,4 +1,25 @@
 // Small progressive enhancements; pages work without JavaScript.
+// Loaded in <head> without defer: this line runs before the first paint, so CSS can fold the
+// phone menu behind its button only when the button will work (no JavaScript: menu stays open).
+document.documentElement.classList.add("js");
+
+function setMenu(btn, open) {
+  var menu = document.getElementById(btn.getAttribute("aria-controls"));
+  if (!menu) return;
+  btn.setAttribute("aria-expanded", open ? "true" : "false");
+  menu.classList.toggle("open", open);
+}
+document.addEventListener("click", function (event) {
+  var btn = event.target.closest && event.target.closest("[data-menu]");
+  if (btn) setMenu(btn, btn.getAttribute("aria-expanded") !== "true");
+});
+document.addEventListener("keydown", function (event) {
+  if (event.key !== "Escape") return;
+  var btn = document.querySelector('[data-menu][aria-expanded="true"]');
+  if (!btn) return;
+  setMenu(btn, false);
+  btn.focus();
+});
 document.addEventListener("change", function (event) {
   var el = event.target;
   if (el && el.matches && el.matches("select[data-autosubmit]")) {
