@@ -23,5 +23,7 @@ def test_every_entry_has_english() -> None:
 
 
 def test_no_msgid_twice() -> None:
-    ids = [m for e in _entries() for m in re.findall(r'^msgid ((?:".*"\n?)+)', e + "\n", re.M)]
+    # An entry is its context and its msgid: "Lainnya" in the menu (msgctxt "menu") is not "Lainnya" elsewhere.
+    ids = [(ctx, m) for e in _entries() for ctx, m in re.findall(
+        r'^(?:msgctxt (".*")\n)?msgid ((?:".*"\n?)+)', e + "\n", re.M)]
     assert len(ids) == len(set(ids))
