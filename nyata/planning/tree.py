@@ -289,7 +289,7 @@ def render_html(node: Node, indicator_url: Callable[[int], str], depth: int = 0)
     for w in node.weak:
         head.append(format_html(' <span class="plan-weak" data-weak="{}">⚠ {}</span>', w,
                                 _(NODE_WEAK_TEXT[Weak(w)])))
-    parts = [format_html('<details class="plan-node plan-{}{}" role="treeitem"{}><summary>',
+    parts = [format_html('<details class="plan-node plan-{}{}"{}><summary>',
                          node.kind, " plan-has-weak" if node.weak else "",
                          mark_safe(" open") if depth < 3 else ""),
              *head, mark_safe("</summary>")]

@@ -35,3 +35,19 @@ document.addEventListener("click", function (event) {
   btn.setAttribute("aria-expanded", open ? "false" : "true");
   target.hidden = open;
 });
+
+// A table or chart wider than its wrapper scrolls inside it; keyboard users reach that scroll by
+// focusing the wrapper (WCAG 2.1.1), so a wrapper that overflows joins the tab order, and leaves it
+// again when the screen is wide enough.
+function markScrollers() {
+  document.querySelectorAll(".table-wrap, .chart-wrap").forEach(function (el) {
+    if (el.scrollWidth > el.clientWidth + 1) {
+      el.setAttribute("tabindex", "0");
+    } else if (el.getAttribute("tabindex") === "0") {
+      el.removeAttribute("tabindex");
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", markScrollers);
+window.addEventListener("resize", markScrollers);
+document.addEventListener("htmx:afterSettle", markScrollers);
