@@ -1,0 +1,136 @@
+"""One page of every kind, for the phone and accessibility checks, taken from the walk.
+
+The walk (tests/e2e/walk.py) visits the served demo as every account; from its Indonesian
+walk this picks one page of each kind it reached (the path with its numbers as N) that
+answered 200, preferring an account whose role may write there, and each role's home page.
+The public verification page is added as a QR scan opens it, with the code of a signed PK.
+The same URLs are then opened in both languages.
+
+Logging in costs a POST against the login form's per-address limit, so each account logs in
+once per test session here, and the phone and axe tests share those cookies.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import lxml.html
+import requests
+from django.urls import Resolver404, resolve
+
+from tests.e2e.walk import ACCOUNTS, ANONYMOUS, Walk, login, walk_demo
+
+VERIFY = "/perjanjian/verifikasi/"
+# Each demo account's role. A page kind is checked once, as an account whose role may write on
+# it when one reached it (a planner's indicator page has the forms a leader's has not), and
+# every role's home page (its menu and home differ by role).
+ROLE = {
+    "gubernur": "leader",
+    "admin": "perf_admin",
+    "bappeda": "planner",
+    "inspektur": "inspector",
+    "kadinkes": "agency_head",
+    "operator.dinkes": "agency_operator",
+    "operator.pubmtr": "agency_operator",
+    "admin.banyuasin": "perf_admin",
+    "operator.banyuasin": "agency_operator",
+    ANONYMOUS: ANONYMOUS,
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # a file name for the page kind: "laporan-realisasi-N", "home-inspector"
+    url: str
+
+
+def _name(kind: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", kind).strip("-") or "home"
+
+
+_lock = threading.Lock()
+_samples: dict[str, dict[str, list[Page]]] = {}
+_cookies: dict[tuple[str, str], list[dict[str, Any]]] = {}
+
+
+def sample(base: str) -> dict[str, list[Page]]:
+    """account → the pages it opens for the check: every kind the walk reached, once."""
+    with _lock:
+        if base not in _samples:
+            _samples[base] = _pick(walk_demo(base), base)
+        return _samples[base]
+
+
+def _writers(url: str) -> frozenset[str]:
+    """The roles that may write on the page's route (they see its forms and buttons)."""
+    try:
+        view = resolve(urlsplit(url).path).func
+    except Resolver404:
+        return frozenset()
+    pol = getattr(view, "nyata_policy", None)
+    return pol.write if pol is not None else frozenset()
+
+
+def _pick(walks: dict[tuple[str, str], Walk], base: str) -> dict[str, list[Page]]:
+    candidates: dict[str, list[tuple[str, str]]] = {}  # kind → (account, url), in the walk's order
+    for account in ACCOUNTS:
+        for v in walks[(account, "id")].visits:
+            if v.status == 200 and v.html and account not in {a for a, _u in candidates.get(v.kind, [])}:
+                candidates.setdefault(v.kind, []).append((account, v.url))
+    out: dict[str, list[Page]] = {account: [] for account in ACCOUNTS}
+    homes = set()
+    for kind, seen in candidates.items():
+        if kind == "/":  # each role's home and menu differ: one home per role
+            for account, url in seen:
+                if ROLE[account] not in homes:
+                    homes.add(ROLE[account])
+                    out[account].append(Page(f"home-{ROLE[account]}", url))
+            continue
+        writers = _writers(seen[0][1])
+        account, url = next(((a, u) for a, u in seen if ROLE[a] in writers), seen[0])
+        out[account].append(Page(_name(kind), url))
+    code = _signed_code(walks, base)
+    if code:
+        out[ANONYMOUS].append(Page("perjanjian-verifikasi-kode", f"{VERIFY}?kode={code}"))
+    return out
+
+
+def _signed_code(walks: dict[tuple[str, str], Walk], base: str) -> str | None:
+    """The verification code printed on a signed PK (what its QR code carries)."""
+    session = requests.Session()
+    for c in cookies(base, "admin", locked=True):
+        session.cookies.set(c["name"], c["value"])
+    for v in walks[("admin", "id")].visits:
+        if v.status == 200 and re.fullmatch(r"/perjanjian/\d+/", urlsplit(v.url).path):
+            doc = lxml.html.fromstring(session.get(base + v.url, timeout=60).text)
+            if doc.xpath("//*[@data-status='signed']"):
+                return str(doc.xpath("string(//*[@data-testid='verification-code'])")).strip() or None
+    return None
+
+
+def cookies(base: str, account: str, locked: bool = False) -> list[dict[str, Any]]:
+    """The session cookies of `account` (logged in once per test session), for a browser context."""
+    if not locked:
+        with _lock:
+            return cookies(base, account, locked=True)
+    key = (account, base)
+    if key not in _cookies:
+        host = urlsplit(base).hostname or ""
+        jar = login(base, account).cookies
+        _cookies[key] = [{"name": c.name, "value": c.value or "", "domain": host, "path": "/"} for c in jar]
+    return _cookies[key]
+
+
+def open_context(browser: Any, base: str, account: str, **options: Any) -> Any:
+    context = browser.new_context(base_url=base, **options)
+    context.add_cookies(cookies(base, account))
+    return context
+
+
+def set_language(context: Any, base: str, language: str) -> None:
+    host = urlsplit(base).hostname or ""
+    context.add_cookies([{"name": "django_language", "value": language, "domain": host, "path": "/"}])
