@@ -124,6 +124,7 @@ def snapshot_plan(agreement: Agreement) -> None:
             name=ind.name, unit=ind.unit, polarity=ind.polarity,
             range_low=t.value if t.value_high is not None else None, range_high=t.value_high,
             aggregation=ind.aggregation, decimals=ind.decimals, annual_target=t.value,
+            value_min=ind.value_min, value_max=ind.value_max,
             q1_target=qs[0], q2_target=qs[1], q3_target=qs[2], q4_target=qs[3]))
     AgreementIndicator.objects.bulk_create(rows)
     programs = Program.objects.filter(period=period, agency_id=agreement.agency_id).order_by("code")

@@ -148,6 +148,13 @@ class AgreementIndicator(TenantModel):
     range_high = models.DecimalField(_("batas atas rentang"), null=True, blank=True, max_digits=20, decimal_places=4)
     aggregation = models.CharField(_("penggabungan triwulan"), max_length=4)
     decimals = models.PositiveSmallIntegerField(_("jumlah desimal"), default=2)
+    # The plausible values of a realisation, frozen from the plan (domain: "plausible values"); empty = from the unit
+    # (percent and index 0–100, counts and levels ≥ 0). Entry outside them is refused; a stored
+    # value outside them is red-flagged and left out of the score until corrected.
+    value_min = models.DecimalField(_("nilai terendah yang masuk akal"), null=True, blank=True, max_digits=20,
+                                    decimal_places=4)
+    value_max = models.DecimalField(_("nilai tertinggi yang masuk akal"), null=True, blank=True, max_digits=20,
+                                    decimal_places=4)
     annual_target = models.DecimalField(_("target tahunan"), max_digits=20, decimal_places=4)
     q1_target = models.DecimalField(_("target TW I"), null=True, blank=True, max_digits=20, decimal_places=4)
     q2_target = models.DecimalField(_("target TW II"), null=True, blank=True, max_digits=20, decimal_places=4)

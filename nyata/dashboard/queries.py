@@ -23,7 +23,7 @@ from nyata.projects.models import Milestone, Project
 from nyata.reporting.models import BudgetRealisation, CorrectiveAction, ScoreSnapshot, Status
 from nyata.scoring import ScoringConfig, efficiency
 
-ANOMALIES = ("outlier", "copied_values", "target_too_low", "no_evidence")
+ANOMALIES = ("out_of_bounds", "outlier", "copied_values", "target_too_low", "no_evidence")
 FLAG_LABELS = {
     "off_track": "Proyeksi akhir tahun tidak tercapai",
     "at_risk": "Proyeksi akhir tahun berisiko",
@@ -38,6 +38,7 @@ FLAG_LABELS = {
     "missing_quarter": "Triwulan terlewat",
     "pending": "Belum lewat batas laporan",
     "awaiting_verification": "Menunggu verifikasi inspektorat",
+    "out_of_bounds": "Nilai di luar batas wajar (tidak dihitung sampai diperbaiki)",
     "no_target": "Tanpa target",
     "target_zero": "Target nol",
     "negative_target": "Target negatif",

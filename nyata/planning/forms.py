@@ -109,7 +109,7 @@ class IndicatorForm(_InPeriod):
     class Meta:
         model = Indicator
         fields = ["owner", "code", "name", "definition", "formula", "unit", "level", "polarity",
-                  "aggregation", "decimals", "data_source", "responsible_agency",
+                  "aggregation", "decimals", "value_min", "value_max", "data_source", "responsible_agency",
                   "baseline_year", "baseline_value", "serves", "rolls_up", "is_key", "is_illustrative"]
         widgets = {"definition": forms.Textarea(attrs={"rows": 2}),
                    "formula": forms.Textarea(attrs={"rows": 2})}

@@ -300,6 +300,13 @@ class Indicator(TenantModel):
     aggregation = models.CharField(_("penggabungan triwulan"), max_length=4,
                                    choices=Aggregation.choices, default=Aggregation.LAST)
     decimals = models.PositiveSmallIntegerField(_("jumlah desimal"), default=2)
+    # The plausible values of a realisation (domain: "plausible values"); empty = from the unit
+    # (percent and index 0–100, counts and levels ≥ 0). Entry outside them is refused; a stored
+    # value outside them is red-flagged and left out of the score until corrected.
+    value_min = models.DecimalField(_("nilai terendah yang masuk akal"), null=True, blank=True, max_digits=20,
+                                    decimal_places=4)
+    value_max = models.DecimalField(_("nilai tertinggi yang masuk akal"), null=True, blank=True, max_digits=20,
+                                    decimal_places=4)
     data_source = models.CharField(_("sumber data"), max_length=300, blank=True)
     responsible_agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+",

@@ -108,7 +108,8 @@ def _write_value(
             _("Realisasi %(name)s sudah %(status)s; nilainya tidak dapat diubah.")
             % {"name": ai.name, "status": r.get_status_display().lower()}
         )
-    value = rules.parse_value(raw, unit=ai.unit, name=ai.name, decimals=ai.decimals)
+    value = rules.parse_value(raw, unit=ai.unit, name=ai.name, decimals=ai.decimals, value_min=ai.value_min,
+                              value_max=ai.value_max)
     narrative = (narrative or "").strip()
     if len(narrative) > 2000:
         raise ValidationError(_("Narasi paling panjang 2.000 karakter."))

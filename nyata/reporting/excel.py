@@ -74,7 +74,8 @@ def realisation_import(*, actor: User | None, agency: Agency, quarter: Quarter, 
                            % {"s": r.get_status_display().lower()})
             continue
         try:
-            rules.parse_value(value, unit=ai.unit, name=ai.name, decimals=ai.decimals)
+            rules.parse_value(value, unit=ai.unit, name=ai.name, decimals=ai.decimals, value_min=ai.value_min,
+                              value_max=ai.value_max)
         except ValidationError as e:
             errors.add(SHEET, n, "realisasi", " ".join(e.messages))
             continue

@@ -31,7 +31,13 @@ class Bounds:
     high: Decimal | None
 
 
-def bounds_for(unit: str, name: str) -> Bounds:
+def bounds_for(unit: str, name: str, value_min: Decimal | None = None, value_max: Decimal | None = None) -> Bounds:
+    """The plausible values of an indicator: those set on it, else what its unit and name imply.
+
+    The one rule, used at entry (refusal) and by the scores (a stored value outside is flagged
+    `out_of_bounds` and left out of the score)."""
+    if value_min is not None or value_max is not None:
+        return Bounds(value_min, value_max)
     changing = bool(RATE_OF_CHANGE.search(name or ""))
     if changing:
         return Bounds(None, None)
@@ -45,18 +51,26 @@ def _shown(d: Decimal | None) -> str:
     return "…" if d is None else plain(d).replace(".", ",")
 
 
-def parse_value(raw: Any, *, unit: str, name: str, decimals: int) -> Decimal:
+def parse_value(
+    raw: Any, *, unit: str, name: str, decimals: int, value_min: Decimal | None = None,
+    value_max: Decimal | None = None,
+) -> Decimal:
     """Read and check one realisation value; raise ValidationError with a message for the person."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         raise ValidationError(_("Nilai realisasi wajib diisi."))
-    b = bounds_for(unit, name)
+    b = bounds_for(unit, name, value_min, value_max)
     try:
         value = parse_decimal(raw, decimals=decimals, low=b.low, high=b.high, unit=unit)
     except NumberError as e:
         raise ValidationError(number_message(e)) from None
     if b.low is not None and value < b.low:
+        if b.low == 0 and b.high is None:
+            raise ValidationError(
+                _("Nilai tidak boleh negatif untuk satuan %(unit)s.") % {"unit": unit or _("tanpa satuan")}
+            )
         raise ValidationError(
-            _("Nilai tidak boleh negatif untuk satuan %(unit)s.") % {"unit": unit or _("tanpa satuan")}
+            _("Nilai %(v)s di bawah %(low)s: indikator ini dibatasi %(low)s–%(high)s.")
+            % {"v": raw, "low": _shown(b.low), "high": _shown(b.high)}
         )
     if b.high is not None and value > b.high:
         raise ValidationError(

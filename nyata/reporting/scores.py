@@ -23,6 +23,7 @@ from nyata.core.models import Agency, Pemda, Quarter, YearRules
 from nyata.core.periods import ensure_year_open
 from nyata.planning.models import engine_polarity
 from nyata.reporting.models import Realisation, ScoreSnapshot, Status
+from nyata.reporting.rules import bounds_for
 from nyata.scoring import Aggregation, Observation, ScoringConfig, score_pemda
 from nyata.scoring.model import LowerFormula
 
@@ -68,7 +69,8 @@ def observations(pemda: Pemda, year: int) -> list[Observation]:
     ais = list(
         AgreementIndicator.objects.filter(agreement_id__in=pk_of.values()).values(
             "pk", "agreement_id", "indicator__code", "polarity", "range_low", "range_high", "aggregation",
-            "unit", "q1_target", "q2_target", "q3_target", "q4_target", "annual_target",
+            "unit", "q1_target", "q2_target", "q3_target", "q4_target", "annual_target", "name", "value_min",
+            "value_max",
         )
     )
     values: dict[tuple[int, int], Any] = {}
@@ -92,11 +94,13 @@ def observations(pemda: Pemda, year: int) -> list[Observation]:
         pol = engine_polarity(ai["polarity"], ai["range_low"], ai["range_high"])
         agg = Aggregation.parse(ai["aggregation"] or "last")
         weight = rules.weight(agency_id, ai["indicator__code"]) if rules is not None else None
+        b = bounds_for(ai["unit"], ai["name"], ai["value_min"], ai["value_max"])
+        lo, hi = _f(b.low), _f(b.high)
         for qn in sorted(quarters):
             rows.append(Observation(
                 pemda.code, agency, ai["indicator__code"], year, qn, _f(ai[f"q{qn}_target"]),
                 _f(values.get((ai["pk"], qn))), pol, agg, ai["unit"], verified.get((ai["pk"], qn), False),
-                evidence.get((ai["pk"], qn)), weight,
+                evidence.get((ai["pk"], qn)), weight, lo, hi,
             ))
         rows.append(Observation(pemda.code, agency, ai["indicator__code"], year, None, _f(ai["annual_target"]),
                                 None, pol, agg, ai["unit"], True, None, weight))

@@ -106,6 +106,8 @@ class Flag(StrEnum):
     TARGET_BELOW_LAST_YEAR = "target_below_last_year"
     # submitted but not yet verified: left out of the score, never 0 (domain.md A1)
     AWAITING_VERIFICATION = "awaiting_verification"
+    # outside the indicator's plausible values: left out of the score until corrected
+    OUT_OF_BOUNDS = "out_of_bounds"
 
 
 FLAG_ORDER: tuple[Flag, ...] = tuple(Flag)
@@ -176,7 +178,9 @@ class Observation:
     ``quarter`` None is an annual row. ``weight`` None falls back to
     ``ScoringConfig.weights[indicator]`` and then 1. A realisation with ``verified`` False is
     awaiting verification: every rule treats it as absent, and it is flagged
-    ``awaiting_verification`` instead of ``pending`` or ``not_reported``.
+    ``awaiting_verification`` instead of ``pending`` or ``not_reported``. A realisation outside
+    ``min_value``..``max_value`` is implausible: treated as absent, flagged ``out_of_bounds`` and
+    left out of the agency score (never 0) until corrected.
     """
 
     pemda: str
@@ -192,6 +196,9 @@ class Observation:
     verified: bool = True
     evidence_count: int | None = None
     weight: float | None = None
+    # plausible values of the realisation (None: unbounded on that side)
+    min_value: float | None = None
+    max_value: float | None = None
 
 
 @dataclass(slots=True)

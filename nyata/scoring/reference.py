@@ -70,7 +70,7 @@ def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = 
     th = cfg.thresholds
     # A value awaiting verification is absent for every rule; the output still shows it.
     given = rows
-    rows = [replace(o, realisation=None) if awaiting(o) else o for o in rows]
+    rows = [replace(o, realisation=None) if awaiting(o) or implausible(o) else o for o in rows]
     kw = {"lower_formula": cfg.lower_formula, "inverse_ceiling": cfg.inverse_ceiling}
     series: dict[tuple[GKey, int], _Series] = {}
     seen: set[tuple[GKey, int, int]] = set()
@@ -204,7 +204,9 @@ def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = 
                 flags.add(Flag.MISSING_QUARTER)
         else:
             yt_, yr_, ya = o.target, o.realisation, a
-        if awaiting(o_given):
+        if implausible(o_given):
+            flags.add(Flag.OUT_OF_BOUNDS)
+        elif awaiting(o_given):
             flags.add(Flag.AWAITING_VERIFICATION)
         elif o.realisation is None and not ann_ytd:
             past = past_deadline(o.year, o.quarter, cfg)
@@ -242,6 +244,7 @@ def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = 
 
     # ---- agency entries -----------------------------------------------------------------
     waiting_cells = {id(o) for o, o_given in zip(rows, given, strict=True) if awaiting(o_given)}
+    implausible_cells = {id(o) for o, o_given in zip(rows, given, strict=True) if implausible(o_given)}
     entries = sorted({(o.pemda, o.agency, o.year, o.quarter or 0) for o in rows})
     scores: dict[tuple[str, str, int, int], float | None] = {}
     compl: dict[tuple[str, str, int, int], float] = {}
@@ -268,7 +271,7 @@ def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = 
             obs = s.cells.get(cell)
             if r_p is not None and obs is not None and obs.verified:
                 n_ver += 1
-            if not target_usable(t_p, s.polarity):
+            if not target_usable(t_p, s.polarity) or (obs is not None and id(obs) in implausible_cells):
                 continue
             w = s.weight
             if cfg.ambition_factor and amb[(gk, yr)].label == Ambition.NOT_AMBITIOUS.value:
@@ -357,9 +360,17 @@ def score_reference(rows: Sequence[Observation], config: ScoringConfig | None = 
     return Result(tuple(ind_out), tuple(ag_out), tuple(fc_out), tuple(amb[k] for k in sorted(amb)))
 
 
+def implausible(o: Observation) -> bool:
+    """Outside the indicator's plausible values: red-flagged and left out until corrected."""
+    r = o.realisation
+    return r is not None and (
+        (o.min_value is not None and r < o.min_value) or (o.max_value is not None and r > o.max_value)
+    )
+
+
 def awaiting(o: Observation) -> bool:
     """Submitted but not yet verified (domain.md A1): left out, never 0 or not reported."""
-    return o.realisation is not None and not o.verified
+    return o.realisation is not None and not o.verified and not implausible(o)
 
 
 def yt_flags(flags: set[Flag]) -> tuple[str, ...]:

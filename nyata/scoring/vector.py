@@ -70,6 +70,8 @@ class Columns:
     verified: BoolA
     evidence: I64
     weight: F64
+    min_value: F64 | None = None  # plausible values of the realisation (NaN: unbounded)
+    max_value: F64 | None = None
     pemda_labels: Sequence[str] = ()
     agency_labels: Sequence[str] = ()
     indicator_labels: Sequence[str] = ()
@@ -113,6 +115,8 @@ class Columns:
                 [-1 if r.evidence_count is None else r.evidence_count for r in rows], np.int64
             ),
             weight=arr([nan if r.weight is None else r.weight for r in rows], np.float64),
+            min_value=arr([nan if r.min_value is None else r.min_value for r in rows], np.float64),
+            max_value=arr([nan if r.max_value is None else r.max_value for r in rows], np.float64),
             pemda_labels=pem_l,
             agency_labels=ag_l,
             indicator_labels=ind_l,
@@ -462,8 +466,15 @@ def score_columns(
         raise DuplicateRowError(dup.tolist())
     # ---- cube ---------------------------------------------------------------------------
     # a value awaiting verification is absent for every rule (domain.md A1)
-    waiting_row = ~np.isnan(c.realisation) & ~c.verified
-    r_eff = np.where(waiting_row, np.nan, c.realisation)
+    # and so is one outside the indicator's plausible values (left out until corrected)
+    out_row = np.zeros(n, dtype=np.bool_)
+    with np.errstate(invalid="ignore"):
+        if c.min_value is not None:
+            out_row |= c.realisation < c.min_value
+        if c.max_value is not None:
+            out_row |= c.realisation > c.max_value
+    waiting_row = ~np.isnan(c.realisation) & ~c.verified & ~out_row
+    r_eff = np.where(waiting_row | out_row, np.nan, c.realisation)
     R_flat = np.full(n_s * 5, np.nan)
     R_flat[cell] = r_eff
     R: F64 = R_flat.reshape(n_s, 5)
@@ -479,6 +490,9 @@ def score_columns(
     W_flat = np.zeros(n_s * 5, dtype=np.bool_)
     W_flat[cell] = waiting_row
     W: BoolA = W_flat.reshape(n_s, 5)
+    OB_flat = np.zeros(n_s * 5, dtype=np.bool_)
+    OB_flat[cell] = out_row
+    OB: BoolA = OB_flat.reshape(n_s, 5)
     kind = np.zeros(n_s, dtype=np.int64)
     kind[s_row] = c.polarity
     low = np.full(n_s, np.nan)
@@ -609,12 +623,14 @@ def score_columns(
     pd_m = np.zeros((n_s, 5), dtype=np.bool_)
     ver_m = np.zeros((n_s, 5), dtype=np.bool_)
     aw_m = np.zeros((n_s, 5), dtype=np.bool_)
+    out_m = np.zeros((n_s, 5), dtype=np.bool_)
     in_entry[:, 1:] = has_q[:, None]
     rp_m[:, 1:] = rp_q
     tu_m[:, 1:] = tu_q
     pd_m[:, 1:] = PD[:, 1:]
     ver_m[:, 1:] = V[:, 1:]
     aw_m[:, 1:] = W[:, 1:]
+    out_m[:, 1:] = OB[:, 1:]
     raw[:, 1:] = np.where(rp_q, YA, 0.0)
     in_entry[:, 0] = series_exists
     rp_m[:, 0] = np.where(has_q, rp_q[:, 3], rp_a)
@@ -622,16 +638,18 @@ def score_columns(
     pd_m[:, 0] = np.where(has_q, PD[:, 4], PD[:, 0])
     ver_m[:, 0] = np.where(has_q, V[:, 4], V[:, 0])
     aw_m[:, 0] = np.where(has_q, W[:, 4], W[:, 0])
+    out_m[:, 0] = np.where(has_q, OB[:, 4], OB[:, 0])
     raw[:, 0] = np.where(rp_m[:, 0], np.where(has_q, YA[:, 3], AA), 0.0)
     raw = np.where(np.isnan(raw), 0.0, raw)
     val = np.minimum(raw, capv)
     waits = in_entry & tu_m & aw_m
-    included = in_entry & tu_m & (rp_m | pd_m) & ~aw_m
+    included = in_entry & tu_m & (rp_m | pd_m) & ~aw_m & ~out_m
     status = np.zeros((n_s, 5), dtype=np.int64)
     status[in_entry] = 4
     status[included & rp_m] = 1
     status[included & ~rp_m] = 2
     status[in_entry & tu_m & ~rp_m & ~pd_m] = 3
+    status[in_entry & out_m] = 4
     status[waits] = 5
     w_eff = np.where(not_amb, w * cfg.sandbag_weight, w) if cfg.ambition_factor else w
     comp = in_entry & rp_m & ver_m
@@ -706,7 +724,7 @@ def score_columns(
         np.bitwise_or(flags, int(_B[flag]), out=flags, where=mask)
 
     r_missing = np.isnan(r_eff)
-    miss_counts = r_missing & ~ann_ytd & ~waiting_row
+    miss_counts = r_missing & ~ann_ytd & ~waiting_row & ~out_row
     past_row = PD.take(sr * 5 + qi)
     put(miss_counts & past_row, Flag.NOT_REPORTED)
     put(miss_counts & ~past_row, Flag.PENDING)
@@ -718,6 +736,7 @@ def score_columns(
     put(~r_missing & (c.evidence == 0), Flag.NO_EVIDENCE)
     put(not_amb.take(sr), Flag.TARGET_BELOW_LAST_YEAR)
     put(waiting_row, Flag.AWAITING_VERIFICATION)
+    put(out_row, Flag.OUT_OF_BOUNDS)
     del li4, ycol, r_missing, miss_counts, past_row, hq, ann_ytd, use_ytd, is_q
     del YAb, QAb, QA, YA, YT, cntR, out_q, copied
     # ---- forecast -------------------------------------------------------------------------

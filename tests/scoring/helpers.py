@@ -45,6 +45,7 @@ def random_rows(
                 pol = rnd.choice(POLS)
                 agg = rnd.choice(list(Aggregation))
                 w = rnd.choice([None, None, 2.0, 0.5])
+                lo, hi = rnd.choice([(None, None), (None, None), (0.0, 100.0), (None, 150.0)])
                 for y in years:
                     if rnd.random() < 0.1:
                         continue
@@ -77,6 +78,8 @@ def random_rows(
                                 verified=rnd.random() > 0.2,
                                 evidence_count=rnd.choice([None, 0, 1, 3]),
                                 weight=w,
+                                min_value=lo,
+                                max_value=hi,
                             )
                         )
     rnd.shuffle(rows)

@@ -57,6 +57,7 @@ def test_random_data_covers_the_branches() -> None:
         "no_evidence",
         "target_below_last_year",
         "awaiting_verification",
+        "out_of_bounds",
     }
     assert labels >= {"ambitious", "not_ambitious", "unknown", "not_applicable"}
     assert statuses >= {"on_track", "at_risk", "off_track"}
