@@ -318,6 +318,7 @@ class Headline:
     targets: list[float | None]
     source: str = ""
     pk: int = 0
+    target_high: float | None = None  # a range's upper bound: the target reads LOW–HIGH
 
 
 def headline_indicators(year: int, limit: int = 10) -> list[Headline]:
@@ -344,10 +345,12 @@ def headline_indicators(year: int, limit: int = 10) -> list[Headline]:
         target_year = actual_year if actual_year else year
         pol = engine_polarity(ind.polarity, target, highs.get(target_year))
         ach = achievement(target, actual, pol)[0]
+        high = highs.get(target_year)
         out.append(Headline(ind.code, ind.name, ind.unit, ind.polarity, target, actual, actual_year, ach, years,
                             [actuals[y][0] if y in actuals else None for y in years],
                             [targets.get(y) for y in years],
-                            actuals[actual_year][1] if actual_year else "", ind.pk))
+                            actuals[actual_year][1] if actual_year else "", ind.pk,
+                            None if high is None else float(high)))
     return out
 
 

@@ -75,3 +75,33 @@ def test_entry_outside_the_bounds_is_refused_naming_them(world: World) -> None:
     assert post("JM", "50")[0] == 200
     with tenant_scope(world.a):
         assert not Realisation.objects.filter(agreement_indicator=pk.indicators["IX"]).exists()
+
+
+@pytest.mark.django_db
+def test_the_range_indicator_reads_the_same_on_dashboard_meeting_pack_and_portal(world: World) -> None:
+    from nyata.core.models import Agency
+    from nyata.dashboard import pack, queries
+    from nyata.planning.models import Goal, Indicator, IndicatorActual, IndicatorTarget
+    from nyata.portal import sources
+    from tests.reporting.factories import _period
+
+    scored_pemda(world)
+    with tenant_scope(world.a):
+        period = _period(world.a)
+        goal = Goal.objects.create(pemda=world.a, period=period, code="T2", name="Ekonomi tumbuh stabil")
+        ind = Indicator.objects.create(pemda=world.a, period=period, goal=goal, code="INFLASI", is_key=True,
+                                       name="Inflasi year-on-year", unit="persen", polarity="range")
+        IndicatorTarget.objects.create(pemda=world.a, indicator=ind, year=2026, value=D("1.5"),
+                                       value_high=D("3.5"))
+        IndicatorActual.objects.create(pemda=world.a, indicator=ind, year=2026, value=D("2.91"), source="BPS")
+        dash = next(h for h in queries.headline_indicators(2026) if h.code == "INFLASI")
+        portal = next(h for h in sources.headline_indicators(world.a, 2026) if h.code == "INFLASI")
+        data = pack.pack_data(world.a, queries.Period(2026, 2), Agency.objects.all())
+    assert dash.achievement == 100.0 and float(portal.achievement or 0) == 100.0  # inside 1,5–3,5
+    meeting = next(h for h in data["headlines"] if h["name"] == "Inflasi year-on-year")
+    assert meeting["achievement"] == "100" and meeting["target"] == "1,5–3,5"
+    html = world.client("leader").get("/dasbor/?periode=2026-2").content.decode()
+    soup = BeautifulSoup(html, "html.parser")
+    row = next(tr for tr in soup.select("[data-testid=headlines] tbody tr") if "Inflasi" in tr.get_text())
+    assert row.select_one("[data-testid=headline-achievement]").get_text(strip=True) == "100"
+    assert row.select_one("[data-testid=headline-target]").get_text(strip=True) == "1,5–3,5"
