@@ -18,6 +18,7 @@ from nyata.agreements.models import Agreement
 from nyata.agreements.views import lookup_code, public_facts
 from nyata.api.access import api_policy
 from nyata.api.errors import ErrorOut
+from nyata.api.types import Id, Year
 from nyata.core.access import NyataRequest, Policy, get_for_user, reach
 from nyata.core.roles import PEMDA_MEMBERS
 from nyata.core.tenancy import unscoped
@@ -127,7 +128,7 @@ def _qs() -> Any:
 
 @router.get("", response=list[AgreementOut])
 @api_policy(PEMDA_MEMBERS)
-def agreement_list(request: NyataRequest, year: int | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+def agreement_list(request: NyataRequest, year: Year | None = None, kind: str | None = None) -> list[dict[str, Any]]:
     qs = reach(request, _qs())
     if year is not None:
         qs = qs.filter(year=year)
@@ -138,7 +139,7 @@ def agreement_list(request: NyataRequest, year: int | None = None, kind: str | N
 
 @router.get("/{agreement_id}", response={200: AgreementDetailOut, 404: ErrorOut})
 @api_policy(PEMDA_MEMBERS)
-def agreement_detail(request: NyataRequest, agreement_id: int) -> dict[str, Any]:
+def agreement_detail(request: NyataRequest, agreement_id: Id) -> dict[str, Any]:
     a = get_for_user(request, _qs(), "agency", pk=agreement_id)
     return {
         **_out(a),
@@ -152,7 +153,7 @@ def agreement_detail(request: NyataRequest, agreement_id: int) -> dict[str, Any]
 
 @router.get("/{agreement_id}/pdf", response={404: ErrorOut})
 @api_policy(PEMDA_MEMBERS)
-def agreement_pdf(request: NyataRequest, agreement_id: int) -> HttpResponse:
+def agreement_pdf(request: NyataRequest, agreement_id: Id) -> HttpResponse:
     a = get_for_user(request, _qs(), "agency", pk=agreement_id)
     name, ctype, content = documents.render(a)
     resp = HttpResponse(content, content_type=ctype)

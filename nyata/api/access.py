@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -34,6 +35,9 @@ def api_policy(
             return handler(request, *args, **kwargs)
 
         wrapper.nyata_policy = pol  # type: ignore[attr-defined]
+        # ninja resolves the parameters' type names in the wrapper's module (this one): hand it the
+        # handler's signature already resolved where it was written (bounded types: api.types.Id).
+        wrapper.__signature__ = inspect.signature(handler, eval_str=True)  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorate

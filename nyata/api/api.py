@@ -8,6 +8,7 @@ from ninja.security import django_auth
 from nyata.api import errors
 from nyata.api.access import api_policy
 from nyata.api.errors import ErrorOut
+from nyata.api.types import Id
 from nyata.core.access import NyataRequest, get_for_user, reach
 from nyata.core.models import Agency
 from nyata.core.roles import ALL_ROLES, PEMDA_MEMBERS
@@ -75,7 +76,7 @@ def agency_list(request: NyataRequest) -> list[Agency]:
 
 @api.get("/agencies/{agency_id}", response={200: AgencyOut, 404: ErrorOut}, tags=["core"])
 @api_policy(PEMDA_MEMBERS)
-def agency_detail(request: NyataRequest, agency_id: int) -> Agency:
+def agency_detail(request: NyataRequest, agency_id: Id) -> Agency:
     return get_for_user(request, Agency, "pk", pk=agency_id)
 
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 
 from nyata.core.xlsx import ImportErrors
 
@@ -44,6 +45,17 @@ def install(api: NinjaAPI) -> None:
         message = _("Terjadi kesalahan di server; sudah dicatat. Coba lagi nanti atau hubungi admin kinerja.")
         return api.create_response(request, {"detail": message}, status=500)
 
+    def malformed(request: HttpRequest, exc: object) -> HttpResponse:
+        # ninja's own answer is a list of pydantic errors; the one shape names each field instead.
+        assert isinstance(exc, NinjaValidationError)
+        parts = []
+        for err in exc.errors:
+            loc = [str(x) for x in err.get("loc", ()) if x not in ("query", "path", "body", "payload")]
+            parts.append(_("%(field)s: %(why)s") % {"field": ".".join(loc) or "?", "why": err.get("msg", "")})
+        detail = _("Isian tidak dapat diterima — %(parts)s") % {"parts": "; ".join(parts)}
+        return api.create_response(request, {"detail": detail}, status=422)
+
     api.add_exception_handler(ValidationError, refused)
+    api.add_exception_handler(NinjaValidationError, malformed)
     api.add_exception_handler(Exception, server_error)
     api.add_exception_handler(ImportErrors, import_refused)

@@ -11,6 +11,7 @@ from ninja import Router, Schema
 
 from nyata.api.access import api_policy
 from nyata.api.errors import ErrorOut
+from nyata.api.types import Id, QuarterNumber, Year
 from nyata.core.access import NyataRequest, get_for_user, own_agencies
 from nyata.core.models import Agency
 from nyata.core.roles import PEMDA_MEMBERS
@@ -73,7 +74,9 @@ def _period(year: int | None, quarter: int | None) -> queries.Period:
 
 @router.get("/scores", response=list[ScoreOut])
 @api_policy(PEMDA_MEMBERS, agency_limited=False)
-def scores(request: NyataRequest, year: int | None = None, quarter: int | None = None) -> list[dict[str, object]]:
+def scores(
+    request: NyataRequest, year: Year | None = None, quarter: QuarterNumber | None = None
+) -> list[dict[str, object]]:
     """Every active agency's stored score, category, rank, completeness and change for the period."""
     period = _period(year, quarter)
     rows = queries.ranking(period, Agency.objects.filter(is_active=True), with_board=False)
@@ -85,7 +88,9 @@ def scores(request: NyataRequest, year: int | None = None, quarter: int | None =
 
 @router.get("/flags", response=list[FlagOut])
 @api_policy(PEMDA_MEMBERS)
-def flags(request: NyataRequest, year: int | None = None, quarter: int | None = None) -> list[dict[str, object]]:
+def flags(
+    request: NyataRequest, year: Year | None = None, quarter: QuarterNumber | None = None
+) -> list[dict[str, object]]:
     """Red flags of the period (agency roles: their own agency only)."""
     period = _period(year, quarter)
     agencies = Agency.objects.filter(is_active=True)
@@ -98,7 +103,7 @@ def flags(request: NyataRequest, year: int | None = None, quarter: int | None = 
 
 @router.get("/agencies/{agency_id}/scores", response={200: list[AgencyScoreOut], 404: ErrorOut})
 @api_policy(PEMDA_MEMBERS)
-def agency_scores(request: NyataRequest, agency_id: int, year: int | None = None) -> list[ScoreSnapshot]:
+def agency_scores(request: NyataRequest, agency_id: Id, year: Year | None = None) -> list[ScoreSnapshot]:
     """One agency's stored scores per quarter, with each indicator's result."""
     agency = get_for_user(request, Agency, "pk", pk=agency_id)
     qs = ScoreSnapshot.objects.filter(agency=agency).order_by("year", "quarter")

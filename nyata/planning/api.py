@@ -14,6 +14,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from nyata.api.access import api_policy
+from nyata.api.types import Id
 from nyata.core.access import get_for_user, own_agencies
 from nyata.core.roles import PEMDA_MEMBERS, PEMDA_WIDE_ROLES, PLAN_WRITERS
 from nyata.planning import actions, excel
@@ -153,7 +154,7 @@ def period_list(request: HttpRequest) -> list[PlanPeriod]:
 
 @router.get("/periods/{period_id}/tree", response=TreeOut)
 @api_policy(PEMDA_WIDE_ROLES, agency_limited=False)
-def period_tree(request: HttpRequest, period_id: int) -> dict[str, Any]:
+def period_tree(request: HttpRequest, period_id: Id) -> dict[str, Any]:
     period = get_for_user(request, PlanPeriod, None, pk=period_id)
     tree = build_tree(period)
     return {"period_id": period.pk, "root": _node(tree.root),
@@ -163,7 +164,7 @@ def period_tree(request: HttpRequest, period_id: int) -> dict[str, Any]:
 
 @router.get("/periods/{period_id}/objectives", response=list[ObjectiveOut])
 @api_policy(PEMDA_MEMBERS, agency_limited=False)
-def objective_list(request: HttpRequest, period_id: int) -> list[dict[str, Any]]:
+def objective_list(request: HttpRequest, period_id: Id) -> list[dict[str, Any]]:
     period = get_for_user(request, PlanPeriod, None, pk=period_id)
     return [{"id": o.pk, "period_id": o.period_id, "code": o.code, "name": o.name,
              "goal_code": o.goal.code, "is_illustrative": o.is_illustrative}
@@ -172,7 +173,7 @@ def objective_list(request: HttpRequest, period_id: int) -> list[dict[str, Any]]
 
 @router.get("/periods/{period_id}/agency-objectives", response=list[AgencyObjectiveOut])
 @api_policy(PEMDA_MEMBERS, agency_limited=False)
-def agency_objective_list(request: HttpRequest, period_id: int) -> list[dict[str, Any]]:
+def agency_objective_list(request: HttpRequest, period_id: Id) -> list[dict[str, Any]]:
     period = get_for_user(request, PlanPeriod, None, pk=period_id)
     qs = AgencyObjective.objects.filter(period=period).select_related(
         "agency", "parent").prefetch_related("serves")
@@ -188,7 +189,7 @@ def agency_objective_list(request: HttpRequest, period_id: int) -> list[dict[str
 
 @router.get("/periods/{period_id}/indicators", response=list[PlanIndicatorOut])
 @api_policy(PEMDA_MEMBERS, agency_limited=False)
-def indicator_list(request: HttpRequest, period_id: int) -> list[dict[str, Any]]:
+def indicator_list(request: HttpRequest, period_id: Id) -> list[dict[str, Any]]:
     period = get_for_user(request, PlanPeriod, None, pk=period_id)
     qs = indicator_reach(request, Indicator.objects.filter(period=period).select_related(
         "goal", "objective", "agency_objective"))
@@ -197,7 +198,7 @@ def indicator_list(request: HttpRequest, period_id: int) -> list[dict[str, Any]]
 
 @router.get("/indicators/{indicator_id}", response=IndicatorDetailOut)
 @api_policy(PEMDA_MEMBERS)
-def indicator_detail(request: HttpRequest, indicator_id: int) -> dict[str, Any]:
+def indicator_detail(request: HttpRequest, indicator_id: Id) -> dict[str, Any]:
     qs = indicator_reach(request, Indicator.objects.select_related(
         "goal", "objective", "agency_objective"))
     i = get_for_user(request, qs, None, pk=indicator_id)
@@ -210,7 +211,7 @@ def indicator_detail(request: HttpRequest, indicator_id: int) -> dict[str, Any]:
 
 @router.get("/indicators/{indicator_id}/targets", response=list[TargetOut])
 @api_policy(PEMDA_MEMBERS)
-def indicator_targets(request: HttpRequest, indicator_id: int) -> list[dict[str, Any]]:
+def indicator_targets(request: HttpRequest, indicator_id: Id) -> list[dict[str, Any]]:
     qs = indicator_reach(request, Indicator.objects.all())
     i = get_for_user(request, qs, None, pk=indicator_id)
     return [dict(t) for t in i.targets.values("year", "value", "value_high", "is_illustrative")]

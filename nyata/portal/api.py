@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 
+from nyata.api.types import Id, Year
 from nyata.core.access import Policy
 from nyata.core.models import Pemda
 from nyata.core.tenancy import tenant_scope
@@ -64,7 +65,7 @@ def _pemda(code: str) -> Pemda:
 
 @router.get("/{pemda_code}/products", response=list[PublicProductOut], auth=None)
 @public
-def product_list(request: HttpRequest, pemda_code: str, year: int | None = None) -> list[dict[str, Any]]:
+def product_list(request: HttpRequest, pemda_code: str, year: Year | None = None) -> list[dict[str, Any]]:
     pemda = _pemda(pemda_code)
     with tenant_scope(pemda):
         return [{"id": i.pk, "year": i.year, "agency_code": i.agency.code, "agency_name": i.agency.name,
@@ -78,7 +79,7 @@ def product_list(request: HttpRequest, pemda_code: str, year: int | None = None)
 
 @router.get("/{pemda_code}/products/{product_id}/surveys", response=list[SurveyResultOut], auth=None)
 @public
-def product_surveys(request: HttpRequest, pemda_code: str, product_id: int) -> list[dict[str, object]]:
+def product_surveys(request: HttpRequest, pemda_code: str, product_id: Id) -> list[dict[str, object]]:
     pemda = _pemda(pemda_code)
     with tenant_scope(pemda):
         innovation = opendata.public_innovations().filter(pk=product_id).first()
@@ -89,7 +90,7 @@ def product_surveys(request: HttpRequest, pemda_code: str, product_id: int) -> l
 
 @router.get("/{pemda_code}/open-data/{dataset}", response=DatasetOut, auth=None)
 @public
-def open_data(request: HttpRequest, pemda_code: str, dataset: str, year: int | None = None) -> dict[str, Any]:
+def open_data(request: HttpRequest, pemda_code: str, dataset: str, year: Year | None = None) -> dict[str, Any]:
     ds = opendata.DATASETS.get(dataset)
     if ds is None:
         raise Http404

@@ -9,6 +9,7 @@ from ninja import Router, Schema
 
 from nyata.api.access import api_policy
 from nyata.api.errors import ErrorOut
+from nyata.api.types import Id, Year
 from nyata.core.access import get_for_user, reach
 from nyata.core.roles import PEMDA_MEMBERS
 from nyata.products.models import Innovation
@@ -58,7 +59,7 @@ def _out(i: Innovation) -> dict[str, object]:
 @router.get("/innovations", response=list[InnovationOut])
 @api_policy(PEMDA_MEMBERS)
 def innovation_list(
-    request: HttpRequest, year: int | None = None, flagship: bool | None = None
+    request: HttpRequest, year: Year | None = None, flagship: bool | None = None
 ) -> list[dict[str, object]]:
     qs = reach(request, Innovation.objects.filter(year=year or default_year()).select_related("agency"))
     if flagship is not None:
@@ -68,7 +69,7 @@ def innovation_list(
 
 @router.get("/innovations/{innovation_id}", response={200: InnovationOut, 404: ErrorOut})
 @api_policy(PEMDA_MEMBERS)
-def innovation_detail(request: HttpRequest, innovation_id: int) -> dict[str, object]:
+def innovation_detail(request: HttpRequest, innovation_id: Id) -> dict[str, object]:
     return _out(get_for_user(request, Innovation.objects.select_related("agency"), pk=innovation_id))
 
 
@@ -82,6 +83,6 @@ def survey_out(results: list[SurveyResult]) -> list[dict[str, object]]:
 
 @router.get("/innovations/{innovation_id}/surveys", response={200: list[SurveyResultOut], 404: ErrorOut})
 @api_policy(PEMDA_MEMBERS)
-def innovation_surveys(request: HttpRequest, innovation_id: int) -> list[dict[str, object]]:
+def innovation_surveys(request: HttpRequest, innovation_id: Id) -> list[dict[str, object]]:
     innovation = get_for_user(request, Innovation, pk=innovation_id)
     return survey_out(survey_results(with_totals(innovation.surveys.all())))

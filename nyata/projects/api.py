@@ -15,6 +15,7 @@ from ninja import Router, Schema
 
 from nyata.api.access import api_policy
 from nyata.api.errors import ErrorOut
+from nyata.api.types import Id
 from nyata.core.roles import PEMDA_MEMBERS, PROJECT_ANALYSTS
 from nyata.projects import queries
 from nyata.projects.models import Project
@@ -180,7 +181,7 @@ def agency_harm(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/{project_id}", response={200: ProjectDetailOut, 404: ErrorOut})
 @api_policy(PEMDA_MEMBERS)
-def project_detail(request: HttpRequest, project_id: int) -> dict[str, Any]:
+def project_detail(request: HttpRequest, project_id: Id) -> dict[str, Any]:
     project: Project = get_project(request, project_id)
     state = queries.project_states([project])[0]
     da = queries.dependency_analysis(as_of(request))
@@ -201,7 +202,7 @@ def project_detail(request: HttpRequest, project_id: int) -> dict[str, Any]:
 
 @router.get("/{project_id}/progress", response={200: list[ProgressOut], 404: ErrorOut})
 @api_policy(PEMDA_MEMBERS)
-def project_progress(request: HttpRequest, project_id: int) -> list[dict[str, Any]]:
+def project_progress(request: HttpRequest, project_id: Id) -> list[dict[str, Any]]:
     project = get_project(request, project_id)
     state = queries.project_states([project])[0]
     return [{"month": r.report.month, "version": r.report.version, "versions": r.versions,
@@ -215,7 +216,7 @@ def project_progress(request: HttpRequest, project_id: int) -> list[dict[str, An
 
 @router.get("/{project_id}/dependencies", response={200: list[DependencyOut], 404: ErrorOut})
 @api_policy(PEMDA_MEMBERS)
-def project_dependencies(request: HttpRequest, project_id: int) -> list[dict[str, Any]]:
+def project_dependencies(request: HttpRequest, project_id: Id) -> list[dict[str, Any]]:
     project = get_project(request, project_id)
     da = queries.dependency_analysis(as_of(request))
     mine = {m.pk for m in da.milestones.values() if m.project_id == project.pk}

@@ -18,6 +18,7 @@ from ninja.errors import HttpError
 
 from nyata.api.access import api_policy
 from nyata.api.errors import ErrorOut
+from nyata.api.types import Id
 from nyata.core.access import NyataRequest, agency_for_user, get_for_user, reach
 from nyata.core.models import Quarter
 from nyata.core.roles import AGENCY_HEADS, AGENCY_OPERATORS, INSPECTORS, PEMDA_MEMBERS
@@ -46,7 +47,7 @@ class RealisationOut(Schema):
 # Fields are optional in the schema so the route policy answers (401/403) before validation;
 # the action then refuses incomplete input with 422 and a message.
 class RealisationIn(Schema):
-    agreement_indicator_id: int | None = None
+    agreement_indicator_id: Id | None = None
     value: str | None = None
     narrative: str = ""
 
@@ -112,7 +113,7 @@ def _out(r: Realisation) -> dict[str, Any]:
 
 @router.get("/realisations", response=list[RealisationOut])
 @api_policy(PEMDA_MEMBERS)
-def realisation_list(request: NyataRequest, quarter: int | None = None, agency: int | None = None) -> list[Any]:
+def realisation_list(request: NyataRequest, quarter: Id | None = None, agency: Id | None = None) -> list[Any]:
     qs = reach(request, Realisation.objects.select_related("agreement_indicator"), "agency")
     if quarter is not None:
         qs = qs.filter(quarter_id=quarter)
@@ -123,7 +124,7 @@ def realisation_list(request: NyataRequest, quarter: int | None = None, agency: 
 
 @router.get("/realisations/{realisation_id}", response={200: RealisationOut, 404: ErrorOut})
 @api_policy(PEMDA_MEMBERS)
-def realisation_detail(request: NyataRequest, realisation_id: int) -> Any:
+def realisation_detail(request: NyataRequest, realisation_id: Id) -> Any:
     r = get_for_user(request, Realisation.objects.select_related("agreement_indicator"), "agency", pk=realisation_id)
     return _out(r)
 
@@ -133,7 +134,7 @@ def realisation_detail(request: NyataRequest, realisation_id: int) -> Any:
     response={200: RealisationOut, 404: ErrorOut, 422: ErrorOut},
 )
 @api_policy(PEMDA_MEMBERS, AGENCY_OPERATORS)
-def realisation_save(request: NyataRequest, agency_id: int, quarter_id: int, payload: RealisationIn) -> Any:
+def realisation_save(request: NyataRequest, agency_id: Id, quarter_id: Id, payload: RealisationIn) -> Any:
     # The quarter goes in as an id: the action loads it with the row (the deadline-day path).
     agency = agency_for_user(request, agency_id)
     if payload.agreement_indicator_id is None:
@@ -151,7 +152,7 @@ def realisation_save(request: NyataRequest, agency_id: int, quarter_id: int, pay
     "/agencies/{agency_id}/quarters/{quarter_id}/submit", response={200: SubmitOut, 404: ErrorOut, 422: ErrorOut}
 )
 @api_policy(PEMDA_MEMBERS, AGENCY_HEADS)
-def quarter_submit(request: NyataRequest, agency_id: int, quarter_id: int) -> Any:
+def quarter_submit(request: NyataRequest, agency_id: Id, quarter_id: Id) -> Any:
     agency, quarter = agency_quarter_for_user(request, agency_id, quarter_id)
     done = actions.realisation_submit(actor=request.user, agency=agency, quarter=quarter)
     return {"submitted": [r.pk for r in done]}
@@ -159,7 +160,7 @@ def quarter_submit(request: NyataRequest, agency_id: int, quarter_id: int) -> An
 
 @router.post("/realisations/{realisation_id}/verify", response={200: RealisationOut, 404: ErrorOut, 422: ErrorOut})
 @api_policy(PEMDA_MEMBERS, INSPECTORS)
-def realisation_verify(request: NyataRequest, realisation_id: int, payload: VerifyIn) -> Any:
+def realisation_verify(request: NyataRequest, realisation_id: Id, payload: VerifyIn) -> Any:
     r = get_for_user(request, Realisation.objects.select_related("agreement_indicator"), "agency", pk=realisation_id)
     actions.realisation_verify(actor=request.user, realisations=[r], verdict=payload.verdict,
                                comment=payload.comment)
@@ -177,7 +178,7 @@ def _critique(sc: SelfCritique) -> dict[str, Any]:
 
 @router.get("/self-critiques", response=list[CritiqueOut])
 @api_policy(PEMDA_MEMBERS)
-def critique_list(request: NyataRequest, quarter: int | None = None) -> list[Any]:
+def critique_list(request: NyataRequest, quarter: Id | None = None) -> list[Any]:
     qs = reach(request, SelfCritique.objects.prefetch_related("products", "gaps", "causes", "actions"), "agency")
     if quarter is not None:
         qs = qs.filter(quarter_id=quarter)
@@ -186,5 +187,5 @@ def critique_list(request: NyataRequest, quarter: int | None = None) -> list[Any
 
 @router.get("/self-critiques/{critique_id}", response={200: CritiqueOut, 404: ErrorOut})
 @api_policy(PEMDA_MEMBERS)
-def critique_detail(request: NyataRequest, critique_id: int) -> Any:
+def critique_detail(request: NyataRequest, critique_id: Id) -> Any:
     return _critique(get_for_user(request, SelfCritique, "agency", pk=critique_id))

@@ -83,3 +83,14 @@ def _schemas(annotation: Any, base: type, seen: set[type] | None = None) -> list
             found += _schemas(f.annotation, base, seen)
         return found
     return [c for arg in typing.get_args(annotation) for c in _schemas(arg, base, seen)]
+
+
+def test_an_id_beyond_the_database_is_a_422_naming_the_field(world: World) -> None:
+    """SQLite's driver crashed (500) on an id of 2^63; every id, year and quarter is bounded."""
+    client = world.client("leader")
+    resp = client.get("/api/v1/reporting/realisations?agency=9223372036854775808")
+    assert resp.status_code == 422
+    assert set(resp.json()) == {"detail"} and "agency" in resp.json()["detail"]
+    assert client.get("/api/v1/agencies/9223372036854775808").status_code == 422
+    assert client.get("/api/v1/dashboard/scores?year=2026&quarter=5").status_code == 422
+    assert client.get("/api/v1/reporting/realisations?agency=1").status_code == 200
