@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from nyata.core.models import Agency, Pemda, Quarter
 from nyata.core.xlsx import build_workbook
-from nyata.dashboard import charts, queries
+from nyata.dashboard import agenda, charts, queries
 from nyata.dashboard.models import Commitment
 from nyata.reporting.models import CorrectiveAction, ScoreSnapshot, SelfCritique
 
@@ -114,6 +114,7 @@ def pack_data(pemda: Pemda, period: queries.Period, agencies: QuerySet[Agency]) 
         })
     projects = queries.projects_summary(today)
     return {
+        "agenda": agenda_data(agenda.agenda(rows, flags, period, today)),
         "title": f"Bahan Rapat Koordinasi Kinerja {period.label}",
         "pemda": pemda.name, "head_title": pemda.head_title, "period": period.label,
         "generated": date_id(today),
@@ -146,6 +147,36 @@ def pack_data(pemda: Pemda, period: queries.Period, agencies: QuerySet[Agency]) 
                       "illustrative": p["project"].is_illustrative}
                      for p in (projects["rows"] if projects else [])],
     }
+
+
+AGENDA_TITLES = {
+    "agencies": "Perangkat daerah tidak sesuai jalur atau terlambat",
+    "contracts": "Kontrak kritis",
+    "actions": "Tindakan perbaikan lewat tenggat",
+    "commitments": "Komitmen rapat lewat tenggat",
+    "verification": "Menunggu verifikasi melewati batas laporan",
+}
+
+
+def _agenda_line(key: str, line: agenda.Line) -> str:
+    if key == "agencies":
+        parts = ["tidak melapor" if "not_reported" in line.kinds else "laporan terlambat"
+                 if "late" in line.kinds else ""]
+        if line.count:
+            parts.append(f"{line.count} indikator diproyeksikan tidak tercapai")
+        return f"{line.agency} — " + " · ".join(p for p in parts if p)
+    if key == "contracts":
+        return f"{line.what} — {line.agency} · deviasi {line.detail} poin"
+    if key == "verification":
+        return f"{line.agency} — {line.count} nilai menunggu verifikasi · batas laporan {date_id(line.due)}"
+    return f"{line.what} — {line.agency} · tenggat {date_id(line.due)}"
+
+
+def agenda_data(ag: agenda.Agenda) -> dict[str, Any]:
+    """The one-page agenda the pack opens with: the same lines as the dashboard's, in Indonesian."""
+    return {"total": ag.total, "sections": [
+        {"title": AGENDA_TITLES[s.key], "n": len(s.lines), "lines": [_agenda_line(s.key, x) for x in s.shown],
+         "more": s.more} for s in ag.sections if s.lines]}
 
 
 def render_pdf(data: dict[str, Any]) -> bytes:

@@ -518,6 +518,7 @@ def fingerprint(period: Period, pemda_id: int) -> str:
     from nyata.core.models import Pemda
     from nyata.dashboard.models import Commitment
     from nyata.planning.models import IndicatorActual, TargetVersion
+    from nyata.projects.models import ProgressReport
     from nyata.reporting.models import BudgetRealisation, Realisation, SelfCritique
 
     def latest(qs: QuerySet[Any], field: str) -> Subquery:
@@ -542,5 +543,8 @@ def fingerprint(period: Period, pemda_id: int) -> str:
         o1=agg(Agency.objects.filter(is_active=True), Count("pk")), o2=agg(Agency.objects.all(), Max("pk")),
         t=agg(TargetVersion.objects.all(), Max("pk")), x=agg(IndicatorActual.objects.all(), Max("pk")),
         x2=agg(IndicatorActual.objects.all(), Count("pk")),
-    ).values_list("s", "r", "c", "b", "g", "a1", "a2", "m1", "m2", "o1", "o2", "t", "x", "x2").first()
+        # the agenda: values waiting for the inspectorate (any quarter) and project progress
+        v=agg(Realisation.objects.filter(status=Status.SUBMITTED), Count("pk")),
+        p=agg(ProgressReport.objects.all(), Max("pk")),
+    ).values_list("s", "r", "c", "b", "g", "a1", "a2", "m1", "m2", "o1", "o2", "t", "x", "x2", "v", "p").first()
     return repr(row)

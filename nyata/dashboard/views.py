@@ -31,7 +31,7 @@ from nyata.core.access import NyataRequest, get_for_user, own_agencies, policy, 
 from nyata.core.models import Agency
 from nyata.core.roles import AGENCY_ROLES, COMMITMENT_WRITERS, OVERSEERS, PEMDA_MEMBERS
 from nyata.core.xlsx import XLSX_CONTENT_TYPE
-from nyata.dashboard import actions, charts, pack, queries
+from nyata.dashboard import actions, agenda, charts, pack, queries
 from nyata.dashboard.models import Commitment
 from nyata.projects.models import Project
 
@@ -107,6 +107,7 @@ def _home_context(request: NyataRequest, period: queries.Period, quarters: list[
     if own is not None:
         commitments = commitments.filter(agency_id__in=own)
     ctx.update({
+        "agenda": agenda.agenda(rows, flags, period, timezone.localdate(), own),
         "rows": rows, "flags": flags, "flag_count": len(flags), "names": names,
         "actions": actions_list, "actions_total": total, "actions_overdue": overdue,
         "headlines": headlines,
