@@ -132,7 +132,9 @@ def load(pemda: Pemda) -> None:
     illustrative = _illustrative(pemda, agencies, flagship_agencies)
     for seed, name in enumerate(SURVEYED):
         if name in real:
-            _responses(pemda, real[name], seed, 40 + 25 * seed, population=100 + 400 * seed)
+            # Mpek Ikan Belida's buyers are a small served population (60, minimum sample 52): its 65
+            # answers are a full sample and graded; the others stay provisional (sampel belum cukup).
+            _responses(pemda, real[name], seed, 40 + 25 * seed, population=60 if seed == 1 else 100 + 400 * seed)
     for seed, code in enumerate(ILLUSTRATIVE_SURVEYED, start=10):
         if code in illustrative:
             _responses(pemda, illustrative[code], seed, 30 + 10 * (seed % 3), population=500)
