@@ -295,9 +295,26 @@ def verify_events(
 
 
 def verify_pemda(pemda: Pemda) -> Break | None:
-    """Recompute the Pemda's chain; return the first break (altered, removed or inserted event)."""
+    """Recompute the Pemda's chain; return the first break (altered, removed or inserted event),
+    then cross-check every chain hash another record holds (`core.integrity`): a chain rewritten
+    and re-hashed end to end is consistent with itself, but not with the hashes printed in the
+    sealed documents."""
+    from nyata.core import integrity
+
     head = AuditChainHead.objects.filter(pk=pemda.pk).first()
-    return verify_events(_events(pemda.pk), pemda.pk, (head.seq, head.hash) if head else None, pemda.code)
+    found = verify_events(_events(pemda.pk), pemda.pk, (head.seq, head.hash) if head else None, pemda.code)
+    if found is not None:
+        return found
+    held = sorted(integrity.held_chain_hashes(pemda.pk), key=lambda h: h.seq)
+    with unscoped():
+        actual = dict(AuditEvent.objects.filter(pemda_id=pemda.pk, seq__in=[h.seq for h in held])
+                      .values_list("seq", "hash"))
+    for h in held:
+        if actual.get(h.seq) != h.hash:
+            return Break(pemda.code, h.seq, None,
+                         f"{h.label} holds hash {h.hash[:12]}… for this event, the chain has "
+                         f"{(actual.get(h.seq) or 'none')[:12]}… (chain rewritten)")
+    return None
 
 
 def verify(pemda_code: str | None = None) -> list[Break]:

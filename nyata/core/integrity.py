@@ -24,12 +24,34 @@ class HeldFile:
     sealed: bool = False  # a PDF that must also carry a valid Pemda seal
 
 
+@dataclass(frozen=True)
+class HeldHash:
+    """An audit-chain hash another record keeps: the head at the moment a PK was signed, printed
+    in the sealed PDF. A chain rewritten and re-hashed from some event on no longer matches it."""
+
+    label: str
+    seq: int
+    hash: str
+
+
 _sources: list[Callable[[], Iterable[HeldFile]]] = []
+_hash_sources: list[Callable[[int], Iterable[HeldHash]]] = []
 
 
 def register(source: Callable[[], Iterable[HeldFile]]) -> None:
     if source not in _sources:
         _sources.append(source)
+
+
+def register_chain_hashes(source: Callable[[int], Iterable[HeldHash]]) -> None:
+    """`source(pemda_id)` yields the chain hashes the app's records hold for that Pemda."""
+    if source not in _hash_sources:
+        _hash_sources.append(source)
+
+
+def held_chain_hashes(pemda_id: int) -> list[HeldHash]:
+    with unscoped():
+        return [h for source in _hash_sources for h in source(pemda_id)]
 
 
 def held_files() -> Iterator[HeldFile]:
