@@ -172,6 +172,14 @@ class AgreementIndicator(TenantModel):
         return self.name
 
     @property
+    def polarity_label(self) -> str:
+        """The polarity as a person reads it (the code is copied from the plan's indicator)."""
+        from nyata.planning.models import Polarity
+
+        code = self.polarity.split(":", 1)[0]
+        return str(dict(Polarity.choices).get(code, Polarity.RANGE.label if code == "range" else code))
+
+    @property
     def quarter_targets(self) -> list[Decimal | None]:
         return [self.q1_target, self.q2_target, self.q3_target, self.q4_target]
 

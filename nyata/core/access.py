@@ -18,6 +18,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from nyata.core.models import Agency, Membership, Pemda, User
 from nyata.core.roles import AGENCY_ROLES, PEMDA_MEMBERS, PEMDA_WIDE_ROLES
@@ -78,13 +79,14 @@ def policy(
     return decorate
 
 
-def check(request: HttpRequest, pol: Policy) -> None:
+def check(request: HttpRequest, pol: Policy, method: str | None = None) -> None:
+    """Refuse the request (or one with `method`) that `pol` does not allow."""
     if not request.user.is_authenticated:
         raise LoginRequired
     roles: frozenset[str] = getattr(request, "roles", frozenset())
     if pol.tenant and getattr(request, "pemda", None) is None:
         raise PermissionDenied
-    if not pol.allows(roles, request.method or "GET"):
+    if not pol.allows(roles, method or request.method or "GET"):
         raise PermissionDenied
 
 
@@ -96,9 +98,10 @@ def login_redirect(request: HttpRequest) -> HttpResponse:
     return redirect_to_login(request.get_full_path())
 
 
-def limited_agency_ids(request: HttpRequest) -> set[int] | None:
-    """The agencies an agency-role user is confined to on this route, or None for no limit."""
-    pol: Policy | None = getattr(request, "policy", None)
+def limited_agency_ids(request: HttpRequest, pol: Policy | None = None) -> set[int] | None:
+    """The agencies an agency-role user is confined to on this route (or on `pol`'s), or None for no limit."""
+    if pol is None:
+        pol = getattr(request, "policy", None)
     roles: frozenset[str] = getattr(request, "roles", frozenset())
     if pol is not None and not pol.agency_limited:
         return None
@@ -106,6 +109,40 @@ def limited_agency_ids(request: HttpRequest) -> set[int] | None:
     if roles & PEMDA_WIDE_ROLES & wanted:
         return None
     return set(getattr(request, "agency_ids", set()))
+
+
+ANY_AGENCY: Any = object()
+
+
+def may_open(request: HttpRequest, view_name: str, *args: Any, agency: Any = ANY_AGENCY, **kwargs: Any) -> bool:
+    """Whether this user may open the page `view_name` (with `args`): the decision the page itself makes.
+
+    The route's own policy decides the role; `agency` is the object's agency as the page reaches
+    it (an id, an Agency, None for an object of no agency, or several ids: any one opens it), and
+    decides for users confined to their agency. Templates ask this (`{% may_open %}`) before
+    showing a link, so a link is shown exactly when following it works.
+    """
+    try:
+        match = resolve(reverse(view_name, args=args or None, kwargs=kwargs or None))
+    except (NoReverseMatch, Resolver404):
+        return False
+    pol: Policy | None = getattr(match.func, "nyata_policy", None)
+    if pol is None:
+        return False
+    if pol.public:
+        return True
+    try:
+        check(request, pol, "GET")  # a link is followed with GET, whatever the current request is
+    except (LoginRequired, PermissionDenied):
+        return False
+    if agency is ANY_AGENCY:
+        return True
+    confined = limited_agency_ids(request, pol)
+    if confined is None:
+        return True
+    wanted = [agency] if agency is None or isinstance(agency, int | str | Agency) else list(agency)
+    ids = {int(a.pk if isinstance(a, Agency) else a) for a in wanted if a is not None and a != ""}
+    return bool(ids & confined)
 
 
 M = TypeVar("M", bound=models.Model)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from nyata.core import actions, ratelimit, security_events
-from nyata.core.access import NyataRequest, Policy, get_for_user, policy, reach
+from nyata.core.access import NyataRequest, Policy, get_for_user, may_open, policy, reach
 from nyata.core.forms import (
     AgencyForm,
     AssignmentForm,
@@ -371,6 +371,18 @@ def register_history(label: str, model: type[models.Model], agency_field: str | 
     HISTORY_MODELS[label] = (model, agency_field)
 
 
+def history_url(request: HttpRequest, obj: models.Model) -> str:
+    """The history page of `obj` when this user may open it (the page's own rule), else ""."""
+    label = obj._meta.label_lower
+    if label not in HISTORY_MODELS:
+        return ""
+    agency_field = HISTORY_MODELS[label][1]
+    agency = None if agency_field is None else obj.pk if agency_field == "pk" else getattr(obj, f"{agency_field}_id")
+    if not may_open(request, "object_history", label, obj.pk, agency=agency):
+        return ""
+    return reverse("object_history", args=[label, obj.pk])
+
+
 @policy(HISTORY_READERS)
 def object_history(request: NyataRequest, label: str, pk: int) -> HttpResponse:
     from django.http import Http404
@@ -382,7 +394,34 @@ def object_history(request: NyataRequest, label: str, pk: int) -> HttpResponse:
         raise Http404
     obj = get_for_user(request, model, agency_field, pk=pk)
     events = AuditEvent.objects.filter(object_type=label, object_id=str(obj.pk)).order_by("-seq")
-    return render(request, "core/history.html", {"object": obj, "events": events})
+    rows = [(e, _history_rows(model, e.data or {})) for e in events]
+    return render(request, "core/history.html", {"object": obj, "events": rows})
+
+
+def _history_rows(model: type[models.Model], data: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(field label, before, after) for one audit event: a person reads labels, never column codes."""
+    before, after = data.get("before") or {}, data.get("after") or {}
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return []
+    fields = {f.attname: f for f in model._meta.concrete_fields} | {f.name: f for f in model._meta.concrete_fields}
+    rows = []
+    for key in after or before:
+        field = fields.get(key)
+        label = str(field.verbose_name) if field is not None else key.replace("_", " ")
+        old = _history_value(field, before[key]) if key in before else ""
+        new = _history_value(field, after[key]) if after else "—"
+        rows.append((label, old, new))
+    return rows
+
+
+def _history_value(field: models.Field[Any, Any] | None, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("Ya") if value else _("Tidak"))
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
 
 
 # --- security events ----------------------------------------------------------------------------

@@ -13,7 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
+from django.utils.formats import get_format, number_format
 from django.utils.safestring import SafeString, mark_safe
+
+from nyata.reporting import labels
 
 # category code -> (colour, pattern, short label). Colour is never the only signal: each has
 # its own fill pattern and its short label printed next to the bar.
@@ -25,20 +28,18 @@ CATEGORIES: dict[str, tuple[str, str, str]] = {
     "sangat_rendah": ("#b71c1c", "horizontal", "SR"),
     "": ("#616161", "none", "—"),
 }
-CATEGORY_LABELS = {
-    "sangat_tinggi": "Sangat tinggi", "tinggi": "Tinggi", "sedang": "Sedang", "rendah": "Rendah",
-    "sangat_rendah": "Sangat rendah", "": "Belum ada skor",
-}
+CATEGORY_LABELS = labels.CATEGORY_LABELS
 FONT = "font-family=\"Libertinus Serif, DejaVu Sans, Arial, sans-serif\""
 
 
 def number(value: float | None, decimals: int = 2) -> str:
-    """85.456 → '85,46'; 1234.5 → '1.234,5' (Indonesian marks, trailing zeros dropped)."""
+    """85.456 → '85,46', 1234.5 → '1.234,5' in Indonesian ('85.46', '1,234.5' in English); no trailing zeros."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    text = f"{value:,.{decimals}f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    if "," in text:
-        text = text.rstrip("0").rstrip(",")
+    text = number_format(round(value, decimals), decimals, use_l10n=True, force_grouping=True)
+    mark = get_format("DECIMAL_SEPARATOR")
+    if mark in text:
+        text = text.rstrip("0").rstrip(mark)
     return text
 
 
@@ -116,7 +117,7 @@ def ranking_bars(bars: Sequence[Bar], *, title: str, chart_id: str = "rank", sca
         fill = _fill(chart_id, b.category)
         parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row - 7}" fill="{fill}" '
                      f'stroke="#212121" stroke-width="0.6"><title>{escape(b.label)}: {number(b.value)} '
-                     f'({escape(CATEGORY_LABELS.get(b.category, b.category))})</title></rect>')
+                     f'({escape(str(CATEGORY_LABELS.get(b.category, b.category)))})</title></rect>')
         parts.append(f'<text x="{label_w + w + 4:.1f}" y="{y + 14}" font-size="11">{number(b.value)} · '
                      f'{escape(short)}</text>')
         described.append(f"{b.label}: {number(b.value)} ({CATEGORY_LABELS.get(b.category, b.category)})")
@@ -131,7 +132,7 @@ def legend(chart_id: str = "legend", width: int = 700) -> SafeString:
     for code in ("sangat_tinggi", "tinggi", "sedang", "rendah", "sangat_rendah"):
         parts.append(f'<rect x="{x}" y="4" width="16" height="12" fill="{_fill(chart_id, code)}" stroke="#212121" '
                      f'stroke-width="0.6"/><text x="{x + 20}" y="14" font-size="11">'
-                     f'{CATEGORIES[code][2]} = {escape(CATEGORY_LABELS[code])}</text>')
+                     f'{CATEGORIES[code][2]} = {escape(str(CATEGORY_LABELS[code]))}</text>')
         x += 134
     desc = "Kunci kategori: " + ", ".join(f"{CATEGORIES[c][2]} {CATEGORY_LABELS[c]}" for c in CATEGORY_LABELS if c)
     return _svg(width, 20, "Kunci kategori", desc, "".join(parts), chart_id)

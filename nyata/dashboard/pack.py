@@ -33,7 +33,7 @@ def date_id(d: Any) -> str:
 
 
 def _cat(code: str) -> str:
-    return charts.CATEGORY_LABELS.get(code or "", code)
+    return str(charts.CATEGORY_LABELS.get(code or "", code))
 
 
 def earlier_commitments(period: queries.Period) -> QuerySet[Commitment]:
@@ -97,7 +97,7 @@ def pack_data(pemda: Pemda, period: queries.Period, agencies: QuerySet[Agency]) 
             "indicators": [{"name": names.get(i["indicator"], i["indicator"]), "target": N(i.get("target")),
                             "realisation": N(i.get("realisation")), "ytd": N(i.get("ytd_achievement")),
                             "category": charts.CATEGORIES.get(i.get("ytd_category") or "", charts.CATEGORIES[""])[2],
-                            "flags": ", ".join(queries.FLAG_LABELS.get(f, f) for f in i.get("flags", []))}
+                            "flags": ", ".join(str(queries.FLAG_LABELS.get(f, f)) for f in i.get("flags", []))}
                            for i in (r.snap.indicators if r.snap else [])],
             "summary": c.summary if c else "",
             "critique_state": c.get_state_display() if c else "Belum ada otokritik",
@@ -109,7 +109,7 @@ def pack_data(pemda: Pemda, period: queries.Period, agencies: QuerySet[Agency]) 
             "actions": [{"what": x.description, "owner": x.owner, "due": date_id(x.due),
                          "state": x.get_state_display(), "overdue": x.due < today} for x in acts],
             "commitments": [{"what": f["c"].what, "due": date_id(f["c"].due), "overdue": f["overdue"],
-                             "verdict": queries.VERDICTS[f["verdict"]]} for f in open_commitments.get(a.pk, [])],
+                             "verdict": str(queries.VERDICTS[f["verdict"]])} for f in open_commitments.get(a.pk, [])],
             "flags": [f"{f.label}: {f.detail}" for f in flags if f.agency.pk == a.pk],
         })
     projects = queries.projects_summary(today)
@@ -139,7 +139,7 @@ def pack_data(pemda: Pemda, period: queries.Period, agencies: QuerySet[Agency]) 
         "flags_more": max(0, len(flags) - 80),
         "follow_up": [{"meeting": queries.quarter_label(f["c"].year, f["c"].quarter), "agency": str(f["c"].agency),
                        "what": f["c"].what, "owner": f["c"].owner, "due": date_id(f["c"].due),
-                       "state": f["c"].get_state_display(), "verdict": queries.VERDICTS[f["verdict"]],
+                       "state": f["c"].get_state_display(), "verdict": str(queries.VERDICTS[f["verdict"]]),
                        "verdict_code": f["verdict"], "illustrative": f["c"].is_illustrative} for f in follow],
         "agencies": per_agency,
         "projects": [{"name": p["project"].name, "agency": str(p["project"].owner_agency),

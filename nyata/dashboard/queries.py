@@ -16,35 +16,17 @@ from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from nyata.core.models import Agency, Quarter
 from nyata.products.models import Innovation
 from nyata.projects.models import Milestone, Project
+from nyata.reporting import labels
 from nyata.reporting.models import BudgetRealisation, CorrectiveAction, ScoreSnapshot, Status
 from nyata.scoring import ScoringConfig, efficiency
 
 ANOMALIES = ("out_of_bounds", "outlier", "copied_values", "target_too_low", "no_evidence")
-FLAG_LABELS = {
-    "off_track": "Proyeksi akhir tahun tidak tercapai",
-    "at_risk": "Proyeksi akhir tahun berisiko",
-    "outlier": "Nilai janggal (pencilan)",
-    "copied_values": "Nilai sama berulang",
-    "target_too_low": "Target terlalu rendah (capaian > 150%)",
-    "no_evidence": "Realisasi tanpa bukti dukung",
-    "not_reported": "Tidak melapor",
-    "late": "Laporan terlambat",
-    "missing": "Laporan belum lengkap",
-    "spent_not_delivered": "Anggaran terserap, kinerja tidak",
-    "missing_quarter": "Triwulan terlewat",
-    "pending": "Belum lewat batas laporan",
-    "awaiting_verification": "Menunggu verifikasi inspektorat",
-    "out_of_bounds": "Nilai di luar batas wajar (tidak dihitung sampai diperbaiki)",
-    "no_target": "Tanpa target",
-    "target_zero": "Target nol",
-    "negative_target": "Target negatif",
-    "floored": "Capaian dibatasi nol",
-    "target_below_last_year": "Target di bawah realisasi tahun lalu",
-}
+FLAG_LABELS = labels.FLAG_LABELS  # one label per flag, for every page and document
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
@@ -240,7 +222,7 @@ class RedFlag:
 
     @property
     def label(self) -> str:
-        return FLAG_LABELS.get(self.kind, self.kind)
+        return str(FLAG_LABELS.get(self.kind, self.kind))
 
 
 def indicator_names(rows: Iterable[AgencyRow]) -> dict[str, str]:
@@ -494,10 +476,10 @@ def follow_up(commitments: Iterable[Any], as_of: Period | None = None) -> list[d
 
 
 VERDICTS = {
-    "kept": "Data menunjukkan terpenuhi",
-    "improving": "Membaik, belum terpenuhi",
-    "not_kept": "Data menunjukkan belum terpenuhi",
-    "unknown": "Belum ada data sesudah rapat",
+    "kept": _("Data menunjukkan terpenuhi"),
+    "improving": _("Membaik, belum terpenuhi"),
+    "not_kept": _("Data menunjukkan belum terpenuhi"),
+    "unknown": _("Belum ada data sesudah rapat"),
 }
 
 

@@ -175,7 +175,7 @@ class TargetForm(forms.Form):
 
     def __init__(self, *args: Any, period: PlanPeriod, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, y) for y in period.years]  # type: ignore[attr-defined]
+        self.fields["year"].choices = [(y, str(y)) for y in period.years]  # type: ignore[attr-defined]
 
 
 class QuarterTargetForm(forms.Form):
@@ -186,7 +186,7 @@ class QuarterTargetForm(forms.Form):
 
     def __init__(self, *args: Any, period: PlanPeriod, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, y) for y in period.years]  # type: ignore[attr-defined]
+        self.fields["year"].choices = [(y, str(y)) for y in period.years]  # type: ignore[attr-defined]
 
 
 class ActualForm(forms.Form):
@@ -253,7 +253,7 @@ class CeilingForm(forms.Form):
     def __init__(self, *args: Any, period: PlanPeriod, pemda: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.period = period
-        self.fields["year"].choices = [(y, y) for y in period.years]  # type: ignore[attr-defined]
+        self.fields["year"].choices = [(y, str(y)) for y in period.years]  # type: ignore[attr-defined]
         programs = Program.objects.filter(period=period).select_related("agency")
         self.fields["item"].choices = [("", "---------")] + [  # type: ignore[attr-defined]
             (f"program:{p.pk}", f"{p.agency} — {p}") for p in programs] + [

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from nyata.planning.models import OUTPUT_UNITS, Polarity
 
@@ -34,11 +36,11 @@ class Rule(StrEnum):
 
 
 RULE_LABELS = {
-    Rule.BELOW_BASELINE: "Target lebih buruk dari kondisi awal",
-    Rule.BELOW_LAST_ACTUAL: "Target lebih buruk dari realisasi terakhir",
-    Rule.FLAT: "Target datar sepanjang periode",
-    Rule.MISSING_YEAR: "Target tahun tidak diisi",
-    Rule.OUTPUT_ONLY: "Sasaran hanya diukur dengan satuan keluaran",
+    Rule.BELOW_BASELINE: gettext_noop("Target lebih buruk dari kondisi awal"),
+    Rule.BELOW_LAST_ACTUAL: gettext_noop("Target lebih buruk dari realisasi terakhir"),
+    Rule.FLAT: gettext_noop("Target datar sepanjang periode"),
+    Rule.MISSING_YEAR: gettext_noop("Target tahun tidak diisi"),
+    Rule.OUTPUT_ONLY: gettext_noop("Sasaran hanya diukur dengan satuan keluaran"),
 }
 
 
@@ -136,7 +138,7 @@ def _fmt(value: Decimal) -> str:
     text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    return text.replace(".", get_format("DECIMAL_SEPARATOR"))  # the reader's decimal mark
 
 
 # --- gathering facts from the database (constant number of queries) -----------------------

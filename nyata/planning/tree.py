@@ -23,6 +23,7 @@ from enum import StrEnum
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from nyata.planning.models import (
     OWNER_KINDS,
@@ -99,10 +100,16 @@ class Node:
         return _(KIND_LABELS.get(self.kind, self.kind))
 
 
-KIND_LABELS = {
-    "vision": "Visi", "mission": "Misi", "goal": "Tujuan", "objective": "Sasaran Strategis",
-    "agency_objective": "Sasaran PD", "program": "Program", "activity": "Kegiatan",
-    "sub_activity": "Sub Kegiatan", "group": "Kelompok",
+KIND_LABELS = {  # marked for the catalogue, translated when shown (kind_label)
+    "vision": gettext_noop("Visi"),
+    "mission": gettext_noop("Misi"),
+    "goal": gettext_noop("Tujuan"),
+    "objective": gettext_noop("Sasaran Strategis"),
+    "agency_objective": gettext_noop("Sasaran PD"),
+    "program": gettext_noop("Program"),
+    "activity": gettext_noop("Kegiatan"),
+    "sub_activity": gettext_noop("Sub Kegiatan"),
+    "group": gettext_noop("Kelompok"),
 }
 
 

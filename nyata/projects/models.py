@@ -69,6 +69,11 @@ class Project(TenantModel):
             ),
         ]
 
+    @property
+    def reach_agency_ids(self) -> list[int]:
+        """The agencies whose users reach this project (see views.projects_for): owner and supporters."""
+        return [self.owner_agency_id, *(s.agency_id for s in self.supports.all())]
+
     def __str__(self) -> str:
         return self.name
 

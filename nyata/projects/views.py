@@ -312,6 +312,6 @@ def project_partnership_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Kemitraan dicatat."))
             return redirect("project_partnership_list")
-    rows = Partnership.objects.select_related("agency", "project")
+    rows = Partnership.objects.select_related("agency", "project").prefetch_related("project__supports")
     return render(request, "projects/partnerships.html", {"rows": rows, "form": form},
                   status=400 if form is not None and form.is_bound and form.errors else 200)

@@ -385,6 +385,15 @@ def _clean_children(data: Mapping[str, Any], agency: Agency) -> dict[str, list[d
             errors.append(_("Kesenjangan %(i)d: uraian wajib diisi.") % {"i": i})
             continue
         size = g.get("size")
+        if size not in ("", None):
+            from nyata.core.xlsx import parse_decimal
+
+            # The form shows sizes in the reader's convention ("0,8"): read them the way every value is read.
+            try:
+                size = parse_decimal(size)
+            except ValueError:
+                errors.append(_("Kesenjangan %(i)d: besarnya harus angka, misalnya 0,8.") % {"i": i})
+                continue
         out["gaps"].append({"description": g["description"][:500], "size": size if size not in ("", None) else None,
                             "agreement_indicator_id": g.get("agreement_indicator_id") or None})
     for i, c in enumerate(data.get("causes", []), start=1):

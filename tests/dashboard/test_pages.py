@@ -203,7 +203,7 @@ def test_meeting_mode_commitments_and_follow_up(world: World) -> None:
     page = world.client("perf_admin").get("/dasbor/komitmen/?periode=2026-2").content.decode()
     soup = BeautifulSoup(page, "html.parser")
     earlier = soup.select_one("[data-testid=earlier]").get_text(" ", strip=True)
-    assert "Tuntaskan penanganan gizi buruk" in earlier and queries.VERDICTS["kept"] in earlier
+    assert "Tuntaskan penanganan gizi buruk" in earlier and str(queries.VERDICTS["kept"]) in earlier
     from nyata.dashboard import pack
 
     with tenant_scope(world.a):

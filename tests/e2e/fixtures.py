@@ -84,7 +84,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(600):  # a loaded machine can take a minute to start the server
             try:
                 urllib.request.urlopen(base + "/masuk/", timeout=2).read()
                 break

@@ -11,7 +11,7 @@ register = template.Library()
 
 @register.filter
 def idn(value: Any, decimals: int = 2) -> str:
-    """Indonesian number: 1.234,5 (— when missing)."""
+    """A number in the page's language: 1.234,5 in Indonesian, 1,234.5 in English (— when missing)."""
     if value is None or value == "":
         return "—"
     return charts.number(float(value), int(decimals))
@@ -28,7 +28,7 @@ def signed(value: Any) -> str:
 
 @register.filter
 def cat_label(code: str | None) -> str:
-    return charts.CATEGORY_LABELS.get(code or "", code or "")
+    return str(charts.CATEGORY_LABELS.get(code or "", code or ""))
 
 
 @register.filter
@@ -38,7 +38,7 @@ def cat_short(code: str | None) -> str:
 
 @register.filter
 def flag_label(code: str) -> str:
-    return queries.FLAG_LABELS.get(code, code)
+    return str(queries.FLAG_LABELS.get(code, code))
 
 
 @register.filter
@@ -48,4 +48,4 @@ def get(mapping: Any, key: Any) -> Any:
 
 @register.filter
 def verdict(code: str) -> str:
-    return queries.VERDICTS.get(code, code)
+    return str(queries.VERDICTS.get(code, code))

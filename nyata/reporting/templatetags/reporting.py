@@ -6,6 +6,9 @@ from typing import Any
 from django import template
 from django.utils.formats import get_format, number_format
 
+from nyata.reporting import labels
+from nyata.reporting.models import SelfCritique
+
 register = template.Library()
 
 
@@ -32,9 +35,14 @@ def num(value: Any, decimals: int = 2) -> str:
 
 @register.filter
 def plain(value: Any, decimals: int = 2) -> str:
-    """A value for an input field: the locale's decimal mark, no grouping."""
+    """A value for an input field: the locale's decimal mark, no grouping.
+
+    Text is what the person typed, redrawn as typed when the form comes back with an error.
+    """
     if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        return value
     text = str(_quantized(value, decimals)).replace(".", get_format("DECIMAL_SEPARATOR"))
     return _trim(text)
 
@@ -62,3 +70,23 @@ def iso(value: Any) -> str:
     if value is None or value == "":
         return ""
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+@register.filter
+def category_label(code: str | None) -> str:
+    return labels.label(labels.CATEGORY_LABELS, code)
+
+
+@register.filter
+def flag_label(code: str | None) -> str:
+    return labels.label(labels.FLAG_LABELS, code)
+
+
+@register.filter
+def quarter_state_label(code: str | None) -> str:
+    return labels.label(labels.QUARTER_STATE_LABELS, code)
+
+
+@register.filter
+def critique_state_label(code: str | None) -> str:
+    return labels.label(dict(SelfCritique.State.choices), code)
