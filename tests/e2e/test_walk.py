@@ -127,26 +127,21 @@ def test_no_page_fails(walks: dict[tuple[str, str], Walk]) -> None:
     assert _problems(walks, lambda p: p.endswith((": 500", ": 502", ": 503", ": 504"))) == []
 
 
-@pytest.mark.xfail(strict=True, reason="being fixed under issue 17")
 def test_no_link_leads_to_a_page_its_reader_cannot_open(walks: dict[tuple[str, str], Walk]) -> None:
     assert _problems(walks, lambda p: "a link this user cannot open" in p) == []
 
 
-@pytest.mark.xfail(strict=True, reason="being fixed under issue 17")
 def test_no_raw_code_is_shown(walks: dict[tuple[str, str], Walk]) -> None:
     assert _problems(walks, lambda p: "raw codes:" in p) == []
 
 
-@pytest.mark.xfail(strict=True, reason="being fixed under issue 17")
 def test_no_year_has_a_thousands_separator(walks: dict[tuple[str, str], Walk]) -> None:
     assert _problems(walks, lambda p: "years with a thousands separator" in p) == []
 
 
-@pytest.mark.xfail(strict=True, reason="being fixed under issue 17")
 def test_english_pages_speak_english(walks: dict[tuple[str, str], Walk]) -> None:
     assert _problems(walks, lambda p: "Indonesian UI words on an English page" in p) == []
 
 
-@pytest.mark.xfail(strict=True, reason="being fixed under issue 17")
 def test_numbers_follow_the_page_language(walks: dict[tuple[str, str], Walk]) -> None:
     assert _problems(walks, lambda p: "number formats on" in p) == []

@@ -153,8 +153,9 @@ def _tokens(text: str) -> Iterable[str]:
 def page_problems(html: str, language: str) -> list[str]:
     """What is wrong in the text a person sees on one page (empty: nothing)."""
     doc = lxml.html.fromstring(html)
-    # Text a person wrote (a project's description, marked `data-text`) is data, whatever its numbers.
-    for el in doc.xpath("//script|//style|//template|//noscript|//*[@data-text]"):
+    # Text a person wrote (a project's description, marked `data-text`; what a form field holds) is
+    # data, whatever its numbers.
+    for el in doc.xpath("//script|//style|//template|//noscript|//textarea|//*[@data-text]"):
         el.drop_tree()
     body = doc.find("body")
     root = body if body is not None else doc
@@ -171,14 +172,26 @@ def page_problems(html: str, language: str) -> list[str]:
         words = sorted({t for t in _tokens(chrome) if t in INDONESIAN_UI_WORDS})
         if words:
             found.append("Indonesian UI words on an English page: " + ", ".join(words[:8]))
-        commas = sorted(set(DECIMAL_COMMA.findall(text)) | set(DOT_THOUSANDS.findall(text)))
+        numbers = _numbers_text(root)
+        commas = sorted(set(DECIMAL_COMMA.findall(numbers)) | set(DOT_THOUSANDS.findall(numbers)))
         if commas:
             found.append("Indonesian number formats on an English page: " + ", ".join(commas[:5]))
     else:
-        english = sorted(set(COMMA_THOUSANDS.findall(text)))
+        english = sorted(set(COMMA_THOUSANDS.findall(_numbers_text(root))))
         if english:
             found.append("English number formats on an Indonesian page: " + ", ".join(english[:5]))
     return found
+
+
+# Where the product prints numbers: number cells, facts (dd, strong) and chart labels. Free text
+# (a milestone named "lahan 59,95 ha") is data in whatever convention its author wrote.
+NUMBERS_XPATH = (
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' num ')]|//dd|//strong|//*[local-name()='text']"
+)
+
+
+def _numbers_text(root: lxml.html.HtmlElement) -> str:
+    return " ".join(" ".join(el.itertext()) for el in root.xpath(NUMBERS_XPATH))
 
 
 def _links(html: str, page_url: str, base: str) -> list[str]:
