@@ -39,6 +39,7 @@ UNREACHED = {
     "product_moderate": "POST only",
     "project_plan_finalise": "POST only",
     "plan_period_revise": "POST only",
+    "user_totp_reset": "POST only (shown only while a user is held)",
     # Pages reached by a link outside the product, or only in states the demo's first pages are not in.
     "password_set": "reached from an e-mailed link with a one-time token",
     "password_change_done": "reached only after a password change (a POST)",
