@@ -72,7 +72,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         env=env,
         check=True,
         stdout=subprocess.DEVNULL,
-        timeout=600,
+        timeout=1200,  # a busy machine needs longer than a CI runner
     )
     port = _free_port()
     log = (data / "server.log").open("w")
