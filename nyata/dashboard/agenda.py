@@ -34,7 +34,7 @@ from nyata.projects.queries import project_states
 from nyata.reporting.models import CorrectiveAction, Realisation, Status
 
 # Lines shown per section: the agenda fits one screen (and one PDF page); the rest is counted.
-SHOWN = 5
+SHOWN = 3
 AGENCY_FLAGS = ("not_reported", "late", "off_track")
 
 
