@@ -53,8 +53,11 @@ def qr_svg(device: TOTPDevice) -> str:
 
 
 @transaction.atomic
-def totp_confirm(*, actor: User, pemda: Pemda | None, device: TOTPDevice, token: str) -> bool:
-    """Confirm the device with one code from the app; the event is audited (never the secret)."""
+def totp_confirm(*, actor: User, pemda: Pemda | None, device: TOTPDevice, token: str,
+                 request: HttpRequest | None = None) -> bool:
+    """Confirm the device with one code from the app; the event is audited (never the secret).
+
+    The caller has asked for the current password again (re-authentication)."""
     if not device.verify_token(token.strip()):
         return False
     device.confirmed = True
@@ -63,7 +66,23 @@ def totp_confirm(*, actor: User, pemda: Pemda | None, device: TOTPDevice, token:
     if pemda is not None:  # a platform operator belongs to no Pemda's chain
         audit.record(pemda=pemda, actor=actor, action="nyata.user.totp_enrolled", obj=actor,
                      data={"device": device.pk})
+    security_events.record(security_events.SECOND_FACTOR_ENROLLED, actor=actor, request=request,
+                           data={"device": device.pk})
     return True
+
+
+@transaction.atomic
+def totp_remove(*, actor: User, pemda: Pemda | None, request: HttpRequest | None = None) -> None:
+    """Remove the user's authenticators (a lost or replaced phone); the caller re-authenticated.
+
+    The next signing, or sign-in where a second factor is required, asks to enrol a new one."""
+    removed = list(TOTPDevice.objects.filter(user=actor).values_list("pk", flat=True))
+    TOTPDevice.objects.filter(pk__in=removed).delete()
+    if pemda is not None:
+        audit.record(pemda=pemda, actor=actor, action="nyata.user.totp_removed", obj=actor,
+                     data={"devices": removed})
+    security_events.record(security_events.SECOND_FACTOR_REMOVED, actor=actor, request=request,
+                           data={"devices": removed}, alert=True)
 
 
 # --- checking a code ------------------------------------------------------------------------------

@@ -115,22 +115,32 @@ def pemda_switch(request: NyataRequest) -> HttpResponse:
 
 @policy(ALL_ROLES, ALL_ROLES, agency_limited=False, tenant=False)
 def security(request: NyataRequest) -> HttpResponse:
-    """Add an authenticator app (TOTP); signing agreements asks for a fresh code from it."""
+    """Add or remove an authenticator app (TOTP); either asks for the current password again."""
     from django.utils.safestring import mark_safe
-    from django_otp import devices_for_user
 
     from nyata.core import otp
 
-    confirmed = list(devices_for_user(request.user, confirmed=True))
+    confirmed = otp.confirmed_devices(request.user)
     device = None if confirmed else otp.pending_device(request.user)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            if not security_events.check_current_password(request, request.user,
+                                                          request.POST.get("current_password", "")):
+                errors["current_password"] = _("Kata sandi salah.")
+            elif request.POST.get("action") == "remove" and confirmed:
+                otp.totp_remove(actor=request.user, pemda=request.pemda, request=request)
+                messages.success(request, _("Aplikasi autentikator dihapus; pasang lagi sebelum menandatangani."))
+                return redirect("security")
+            elif device is not None and otp.totp_confirm(actor=request.user, pemda=request.pemda, device=device,
+                                                         token=request.POST.get("token", ""), request=request):
+                messages.success(request, _("Aplikasi autentikator aktif."))
+                return redirect("security")
+            elif device is not None:
+                errors["token"] = _("Kode salah atau kedaluwarsa; masukkan kode 6 digit yang sedang tampil.")
+        except security_events.LockedOut:
+            return security_locked_out(request)
     demo = otp.demo_device(request.user) if confirmed else None
-    error = ""
-    if request.method == "POST" and device is not None:
-        if otp.totp_confirm(actor=request.user, pemda=request.pemda, device=device,
-                            token=request.POST.get("token", "")):
-            messages.success(request, _("Aplikasi autentikator aktif."))
-            return redirect("security")
-        error = _("Kode salah atau kedaluwarsa; masukkan kode 6 digit yang sedang tampil.")
     context = {
         "confirmed": confirmed,
         "device": device,
@@ -140,9 +150,10 @@ def security(request: NyataRequest) -> HttpResponse:
         # Demo mode only: the demo signer's app is already "enrolled", so a newcomer needs its secret.
         "demo_qr": mark_safe(otp.qr_svg(demo)) if demo else "",
         "demo_secret": otp.secret_b32(demo) if demo else "",
-        "error": error,
+        "error": errors.get("token", ""),
+        "password_error": errors.get("current_password", ""),
     }
-    return render(request, "core/security.html", context, status=400 if error else 200)
+    return render(request, "core/security.html", context, status=400 if errors else 200)
 
 
 # --- home -------------------------------------------------------------------------------------

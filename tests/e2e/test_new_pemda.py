@@ -96,6 +96,7 @@ def _set_password_and_enrol(pg: Any, link: str) -> bytes:
     pg.wait_for_url("**/keamanan/")
     secret = pg.locator("figure.qr code").inner_text().strip()
     key = base64.b32decode(secret)
+    pg.get_by_label("Kata sandi saat ini").fill(PASSWORD)
     pg.get_by_label("Kode 6 digit").fill(f"{totp(key):06d}")
     pg.get_by_role("button", name="Aktifkan").click()
     assert pg.get_by_test_id("totp-active").is_visible()
