@@ -20,17 +20,19 @@ from tests.e2e.walk import ANONYMOUS, LANGUAGES
 
 pytestmark = pytest.mark.browser
 
+# A mobile viewport widens itself to fit content wider than the screen, so the measure compares
+# with the screen's width, not with the page's own innerWidth.
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 WIDTH = 390
 # The content starts within the first quarter of the screen (it was ~500 px down before the menu folded).
 HEADER_MAX = 844 // 4
 
-MEASURE = """() => {
+MEASURE = """(screen) => {
   const main = document.querySelector('main');
   const wide = [];
   for (const el of document.querySelectorAll('main *')) {
     const r = el.getBoundingClientRect();
-    if (r.right > innerWidth + 1 && getComputedStyle(el).position !== 'fixed') {
+    if (r.right > screen + 1 && getComputedStyle(el).position !== 'fixed') {
       let p = el.parentElement, inside = false;
       for (; p && p !== main; p = p.parentElement) {
         if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX)) { inside = true; break; }
@@ -61,7 +63,7 @@ def _check_pages(browser: Any, base: str, language: str) -> tuple[list[str], int
             if response is None or response.status != 200 or (account != ANONYMOUS and "/masuk/" in page.url):
                 problems.append(f"{where}: status {response.status if response else None}")
                 continue
-            m = page.evaluate(MEASURE)
+            m = page.evaluate(MEASURE, WIDTH)
             if m["width"] > WIDTH:
                 problems.append(f"{where}: {m['width']} px wide ({', '.join(m['wide']) or 'outside main'})")
             if m["top"] > HEADER_MAX:
@@ -122,3 +124,16 @@ def test_without_javascript_the_menu_stays_open(browser: Any, demo_server: str) 
     assert not button.is_visible()
     assert menu.is_visible() and menu.get_by_role("link", name="Verifikasi").is_visible()
     context.close()
+
+
+def test_the_check_sees_a_page_wider_than_the_phone(browser: Any, demo_server: str) -> None:
+    """The measure can fail: a block wider than the screen inside main widens the page and is named."""
+    context = browser.new_context(base_url=demo_server, bypass_csp=True, **PHONE)
+    page = context.new_page()
+    page.goto("/masuk/")
+    assert page.evaluate(MEASURE, WIDTH)["width"] <= WIDTH
+    wide = '<div style="width: 600px">x</div>'
+    page.evaluate("html => document.querySelector('main').insertAdjacentHTML('beforeend', html)", wide)
+    m = page.evaluate(MEASURE, WIDTH)
+    context.close()
+    assert m["width"] > WIDTH and "div" in m["wide"]
