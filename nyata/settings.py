@@ -246,6 +246,9 @@ LOGOUT_REDIRECT_URL = "login"
 # django-axes: lock the username+IP pair, so nobody can lock an official out from
 # anywhere and a shared office NAT does not lock everyone out.
 AXES_FAILURE_LIMIT = env_int("NYATA_LOGIN_FAILURE_LIMIT", 5, 1)
+# Sign-in attempts per client address per 10 minutes (each costs a password hash). An office
+# behind one NAT address may need more; the browser tests, many users from 127.0.0.1, do.
+LOGIN_RATE_LIMIT = env_int("NYATA_LOGIN_RATE_LIMIT", 30, 1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("NYATA_LOGIN_COOLOFF_MINUTES", 15, 1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
@@ -49,7 +50,7 @@ from nyata.core.xlsx import XLSX_CONTENT_TYPE, ImportErrors
 
 # Each sign-in attempt costs a password hash (deliberately slow): bounded per address, on top
 # of the lockout per username and address.
-LOGIN_LIMIT = ratelimit.Limit("login", 30, 600)
+LOGIN_LIMIT = ratelimit.Limit("login", settings.LOGIN_RATE_LIMIT, 600)
 _login = auth_views.LoginView.as_view(
     template_name="registration/login.html", redirect_authenticated_user=True, authentication_form=LoginForm
 )
