@@ -46,9 +46,16 @@ UNREACHED = {
     "platform_home": "the platform operator's pages: no demo account is one",
     "platform_pemda": "the platform operator's pages: no demo account is one",
     "platform_pemda_create": "the platform operator's pages: no demo account is one",
-    "agreement_targets": "linked only from a PK being drafted; the PK pages walked are signed",
-    "agreement_diff": "linked only from an amended PK; the demo has none among the PK pages walked",
-    "product_evidence_download": "linked only from a product with uploaded evidence; the demo's have none",
+}
+
+# Linked only from objects in some states: whether the three pages walked per kind include one
+# depends on the demo's data and the database's order of equal rows, so reaching them is neither
+# required nor refused. Each is opened by its own tests.
+STATE_DEPENDENT = {
+    "agreement_targets": "linked only from a PK being drafted; the PK pages walked are usually signed",
+    "agreement_diff": "linked only from an amended PK",
+    "product_evidence_download": "linked only from a product with uploaded evidence",
+    "report_reopen": "linked only from an accepted value, for a performance admin",
 }
 
 
@@ -119,9 +126,10 @@ def test_every_account_walks_in_both_languages(walks: dict[tuple[str, str], Walk
 def test_every_route_is_reached_or_listed_with_its_reason(walks: dict[tuple[str, str], Walk]) -> None:
     routes = set(_route_names(get_resolver()))
     reached = set(_reached(walks))
-    assert sorted(routes - reached - set(UNREACHED)) == [], "routes the walk misses (reach them or list why)"
+    listed = set(UNREACHED) | set(STATE_DEPENDENT)
+    assert sorted(routes - reached - listed) == [], "routes the walk misses (reach them or list why)"
     assert sorted(set(UNREACHED) & reached) == [], "listed as unreached, yet reached: drop them from UNREACHED"
-    assert sorted(set(UNREACHED) - routes) == [], "listed routes that no longer exist"
+    assert sorted(listed - routes) == [], "listed routes that no longer exist"
 
 
 def test_no_page_fails(walks: dict[tuple[str, str], Walk]) -> None:
