@@ -8,6 +8,8 @@ from collections import Counter
 from typing import Any
 
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -27,9 +29,23 @@ def _walk(world: World, who: str, statuses: Counter[int] | None = None) -> list[
     session = world.client(who).cookies["sessionid"].value
     cookies = {"sessionid": session, "csrftoken": CSRF}
     headers = {"Cookie": f"sessionid={session}; csrftoken={CSRF}", "X-CSRFToken": CSRF}
-    api = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, headers=headers)
     failures: list[str] = []
-    operations = [op.ok() for op in api.get_all_operations()]
+    # Called in process, as Django's test client does: a request's end must not close the test's
+    # connection (on PostgreSQL the next request could not reopen one inside the test transaction).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        api = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application, headers=headers)
+        operations = [op.ok() for op in api.get_all_operations()]
+        _each(operations, headers, cookies, failures, statuses)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return failures
+
+
+def _each(operations: list[Any], headers: dict[str, str], cookies: dict[str, str], failures: list[str],
+          statuses: Counter[int] | None) -> None:
     assert len(operations) > 20, "the document lists the API's operations"
     for op in operations:
 
@@ -47,7 +63,6 @@ def _walk(world: World, who: str, statuses: Counter[int] | None = None) -> list[
             run()
         except (Exception, BaseExceptionGroup) as e:  # every operation's failure, reported together
             failures.append(f"{op.method.upper()} {op.path}: {str(e).strip().splitlines()[0][:300]}")
-    return failures
 
 
 def test_the_api_keeps_its_contract_for_a_performance_admin(world: World) -> None:
