@@ -63,7 +63,7 @@ class PercentCell:
     fraction: Decimal
 
     def __str__(self) -> str:
-        return f"{plain(self.fraction * 100)} %"
+        return f"{plain(self.fraction * 100)} %" if self.fraction.is_finite() else str(self.fraction)
 
 
 @dataclass(frozen=True)
@@ -111,10 +111,14 @@ def read_number(
     if isinstance(value, FormulaCell):
         raise NumberError(NumberError.FORMULA, value)
     if isinstance(value, PercentCell):
+        if not value.fraction.is_finite():
+            raise NumberError(NumberError.NOT_A_NUMBER, value)
         if unit is not None and not is_percent_unit(unit):
             raise NumberError(NumberError.PERCENT_CELL, value)
         return _bounded(value.fraction * 100, value)
     if isinstance(value, int):
+        if abs(value) >= MAX_ABS:  # kept as a Decimal: an int of 4,300+ digits has no str()
+            raise NumberError(NumberError.TOO_LARGE, Decimal(value).normalize())
         return _bounded(Decimal(value), value)
     if isinstance(value, float | Decimal):
         try:

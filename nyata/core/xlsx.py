@@ -95,20 +95,29 @@ def read_sheet(
             errors.add(sheet, None, None, _("Lembar tidak ditemukan."))
         return []
     rows = wb[sheet].iter_rows()
-    header = next(rows, None)
-    names = [str(c.value).strip() if c.value is not None else "" for c in (header or ())]
-    missing = [c for c in columns if c not in names]
-    if missing:
-        for c in missing:
-            errors.add(sheet, 1, c, _("Kolom wajib tidak ada (judul kolom diubah atau dihapus?)."))
+    read = 0  # the last row read: openpyxl parses a read-only sheet lazily, row by row
+    try:
+        header = next(rows, None)
+        read = 1
+        names = [str(c.value).strip() if c.value is not None else "" for c in (header or ())]
+        missing = [c for c in columns if c not in names]
+        if missing:
+            for c in missing:
+                errors.add(sheet, 1, c, _("Kolom wajib tidak ada (judul kolom diubah atau dihapus?)."))
+            return []
+        index = {c: names.index(c) for c in columns}
+        out = []
+        for n, cells in enumerate(rows, start=2):
+            read = n
+            values = {c: _cell_value(cells[i] if i < len(cells) else None, errors, sheet, n, c)
+                      for c, i in index.items()}
+            if all(v is None or str(v).strip() == "" for v in values.values()):
+                continue
+            out.append((n, values))
+    except Exception:  # a cell or the sheet's XML openpyxl cannot read (NaN, 5,000 digits, broken tags)
+        errors.add(sheet, read + 1, None, _("Isi lembar tidak dapat dibaca mulai baris ini (nilai atau struktur "
+                                           "sel rusak); buka berkas di Excel, periksa baris itu, lalu simpan ulang."))
         return []
-    index = {c: names.index(c) for c in columns}
-    out = []
-    for n, cells in enumerate(rows, start=2):
-        values = {c: _cell_value(cells[i] if i < len(cells) else None, errors, sheet, n, c) for c, i in index.items()}
-        if all(v is None or str(v).strip() == "" for v in values.values()):
-            continue
-        out.append((n, values))
     return out
 
 

@@ -171,3 +171,16 @@ def test_the_command_reads_a_file(tmp_path: Path) -> None:
     p = tmp_path / "in.csv"
     p.write_text(f"{HEADER}\nP;A;x;persen;higher_is_better;last;2024;1;90;85,5\n".replace(",", ";", 9))
     assert parse_bytes(p.read_bytes())[0].realisation == 85.5
+
+
+@pytest.mark.parametrize("value", [PercentCell(D("NaN")), PercentCell(D("sNaN")), PercentCell(D("Infinity")),
+                                   D("sNaN"), 10**5000],
+                         ids=["percent-nan", "percent-snan", "percent-inf", "snan", "5001-digits"])
+def test_values_that_are_not_finite_numbers_are_refused_with_a_message(value: object) -> None:
+    # Found by tests/security/test_fuzz_parsers.py: these raised InvalidOperation or ValueError
+    # (an int of 4,300+ digits has no str()) instead of NumberError.
+    from nyata.core.xlsx import number_message
+
+    with pytest.raises(NumberError) as e:
+        read_number(value, unit="persen")
+    assert number_message(e.value, field="realisasi").startswith("realisasi: ")
