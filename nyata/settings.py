@@ -341,6 +341,10 @@ TASKS = {"default": {"BACKEND": env_str("NYATA_TASKS_BACKEND", "django_tasks.bac
 # demo creates its own CA and seal certificate in the data folder (never in production).
 SEAL_P12 = env_str("NYATA_SEAL_P12")
 SEAL_PASSPHRASE = env_secret("NYATA_SEAL_PASSPHRASE")
+# Where `nyata audit anchor` appends each Pemda's signed chain head (one JSONL file per Pemda).
+# Production points it at storage the database's administrators cannot rewrite: a separate,
+# append-only (chattr +a) or WORM mount. See docs/deployment.md.
+AUDIT_ANCHOR_DIR = Path(env_str("NYATA_AUDIT_ANCHOR_DIR", str(DATA_DIR / "anchors")))
 # Fernet key that encrypts `nyata backup` archives (they hold the seal material).
 BACKUP_KEY = env_secret("NYATA_BACKUP_KEY")
 # Where public verification links printed on documents point to.

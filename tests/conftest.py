@@ -138,6 +138,12 @@ def _fresh_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _own_anchors(settings: Any, tmp_path: Any) -> None:
+    # Each test's database starts a new chain: anchors of an earlier test's chain would not match it.
+    settings.AUDIT_ANCHOR_DIR = tmp_path / "anchors"
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     # Real hashing is slow by design; tests only need it to be correct.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -25,8 +25,9 @@ def sealed_agreements() -> Iterator[HeldFile]:
     from nyata.agreements.models import Agreement
     from nyata.core.integrity import HeldFile
 
-    for a in Agreement.objects.exclude(signed_pdf="").only("pk", "year", "signed_pdf", "document_sha256"):
-        yield HeldFile(f"PK {a.year} #{a.pk}", a.signed_pdf.name, a.document_sha256, sealed=True)
+    for a in Agreement.objects.exclude(signed_pdf="").only("pk", "pemda_id", "year", "signed_pdf", "document_sha256"):
+        yield HeldFile(f"PK {a.year} #{a.pk}", a.signed_pdf.name, a.document_sha256, sealed=True,
+                       pemda_id=a.pemda_id)
 
 
 def signed_chain_heads(pemda_id: int) -> Iterator[HeldHash]:

@@ -23,6 +23,7 @@ from django.db import connection, models
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from nyata.core import anchors
 from nyata.core.models import AuditChainHead, AuditEvent, Pemda, User
 from nyata.core.rawrows import column, table
 from nyata.core.tenancy import unscoped
@@ -226,8 +227,11 @@ class Break:
     seq: int
     event_id: int | None
     reason: str
+    anchors_file: str = ""  # set when the break is in the anchors file, not in the chain
 
     def __str__(self) -> str:
+        if self.anchors_file:
+            return f"Pemda {self.pemda_code}: anchors file {self.anchors_file} tampered: {self.reason}"
         where = f"event id {self.event_id}" if self.event_id is not None else "no event"
         return f"Pemda {self.pemda_code}: chain broken at seq {self.seq} ({where}): {self.reason}"
 
@@ -294,33 +298,62 @@ def verify_events(
     return None
 
 
-def verify_pemda(pemda: Pemda) -> Break | None:
-    """Recompute the Pemda's chain; return the first break (altered, removed or inserted event),
-    then cross-check every chain hash another record holds (`core.integrity`): a chain rewritten
-    and re-hashed end to end is consistent with itself, but not with the hashes printed in the
-    sealed documents."""
+def verify_pemda(pemda: Pemda) -> list[Break]:
+    """What is wrong with the Pemda's chain, most telling first (empty: intact).
+
+    1. Recompute the chain: the first altered, removed or inserted event.
+    2. Compare it with its anchors (`core.anchors`), signed heads kept outside the database: a tail
+       deleted with the head rewound, or a chain rewritten and re-hashed from some event on, is
+       consistent with itself but not with an anchor taken before. A tampered anchors file is named.
+    3. Cross-check every chain hash another record holds (`core.integrity`): the head each signed
+       PK recorded and its sealed PDF prints.
+    """
     from nyata.core import integrity
 
+    out: list[Break] = []
     head = AuditChainHead.objects.filter(pk=pemda.pk).first()
     found = verify_events(_events(pemda.pk), pemda.pk, (head.seq, head.hash) if head else None, pemda.code)
     if found is not None:
-        return found
+        out.append(found)
+    state = anchors.read(pemda)
+    if state.problem:
+        out.append(Break(pemda.code, 0, None, state.problem, anchors_file=str(state.path)))
+    mismatch = anchors.compare(pemda, state.anchors)
+    if mismatch is not None:
+        out.append(Break(pemda.code, mismatch.seq, mismatch.event_id, mismatch.reason))
     held = sorted(integrity.held_chain_hashes(pemda.pk), key=lambda h: h.seq)
     with unscoped():
         actual = dict(AuditEvent.objects.filter(pemda_id=pemda.pk, seq__in=[h.seq for h in held])
                       .values_list("seq", "hash"))
     for h in held:
         if actual.get(h.seq) != h.hash:
-            return Break(pemda.code, h.seq, None,
-                         f"{h.label} holds hash {h.hash[:12]}… for this event, the chain has "
-                         f"{(actual.get(h.seq) or 'none')[:12]}… (chain rewritten)")
-    return None
+            out.append(Break(pemda.code, h.seq, None,
+                             f"{h.label} holds hash {h.hash[:12]}… for this event, the chain has "
+                             f"{(actual.get(h.seq) or 'none')[:12]}… (chain rewritten)"))
+            break
+    return out
+
+
+def pemdas(pemda_code: str | None = None) -> list[Pemda]:
+    with unscoped():
+        found = list(Pemda.objects.all() if pemda_code is None else Pemda.objects.filter(code=pemda_code))
+    if pemda_code is not None and not found:
+        raise AuditError(f"no Pemda with code {pemda_code!r}")
+    return found
 
 
 def verify(pemda_code: str | None = None) -> list[Break]:
-    with unscoped():
-        pemdas = Pemda.objects.all() if pemda_code is None else Pemda.objects.filter(code=pemda_code)
-        pemda_list = list(pemdas)
-    if pemda_code is not None and not pemda_list:
-        raise AuditError(f"no Pemda with code {pemda_code!r}")
-    return [b for p in pemda_list if (b := verify_pemda(p)) is not None]
+    return [b for p in pemdas(pemda_code) for b in verify_pemda(p)]
+
+
+def anchor(pemda: Pemda, *, by: str = "system") -> anchors.Anchor:
+    """Anchor the Pemda's chain head outside the database, after proving the chain up to it.
+
+    An anchor says "up to here the chain was intact": a chain that does not verify (against its
+    earlier anchors too) is refused, with the reason, and nothing is written.
+    """
+    last = anchors.head(pemda)  # read first: the chain verified below covers it
+    broken = verify_pemda(pemda)
+    if broken:
+        raise anchors.AnchorError(f"Pemda {pemda.code} not anchored, its chain does not verify: {broken[0]}")
+    return anchors.write(pemda, last, by=by)

@@ -22,6 +22,7 @@ class HeldFile:
     name: str  # storage name
     sha256: str  # the hash the record holds
     sealed: bool = False  # a PDF that must also carry a valid Pemda seal
+    pemda_id: int | None = None  # whose record it is (`audit verify --pemda` checks only theirs)
 
 
 @dataclass(frozen=True)
@@ -68,15 +69,21 @@ def sha256_of(name: str) -> str:
     return h.hexdigest()
 
 
-def problems() -> tuple[int, list[str]]:
-    """(files checked, what does not match): a missing file, a changed one, a broken seal."""
+def problems(pemda_ids: set[int] | None = None) -> tuple[int, list[str]]:
+    """(files checked, what does not match): a missing file, a changed one, a broken seal.
+    `pemda_ids`: only those Pemda's files (default: every file)."""
     from nyata.documents import seal
 
     checked, out = 0, []
     for f in held_files():
+        if pemda_ids is not None and f.pemda_id not in pemda_ids:
+            continue
         checked += 1
         if not default_storage.exists(f.name):
             out.append(f"{f.label}: berkas {f.name} tidak ada / file missing")
+            continue
+        if not f.sha256:
+            out.append(f"{f.label}: tidak ada SHA-256 tercatat / no hash on record")
             continue
         if sha256_of(f.name) != f.sha256:
             out.append(f"{f.label}: SHA-256 berkas tidak sama dengan catatannya / hash differs from its record")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -62,6 +63,15 @@ def innovation_save(*, actor: User | None, innovation: Innovation, indicators: I
     return innovation
 
 
+def _sha256_of(upload: UploadedFile) -> str:
+    h = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        h.update(chunk)
+    upload.seek(0)
+    return h.hexdigest()
+
+
 @transaction.atomic
 def evidence_add(*, actor: User | None, innovation: Innovation, title: str, upload: UploadedFile,
                  criterion: str = "") -> Evidence:
@@ -71,7 +81,7 @@ def evidence_add(*, actor: User | None, innovation: Innovation, title: str, uplo
         raise ValidationError({"criterion": _("Kriteria IID tidak dikenal.")})
     ev = Evidence(pemda_id=innovation.pemda_id, innovation=innovation, criterion=criterion,
                   title=title, original_name=(upload.name or "")[:200], content_type=content_type,
-                  size=upload.size or 0, uploaded_by=actor)
+                  size=upload.size or 0, sha256=_sha256_of(upload), uploaded_by=actor)
     ev.file.save("upload", upload, save=False)
     ev.full_clean()
     ev.save()

@@ -1,6 +1,28 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from nyata.core.integrity import HeldFile
 
 
 class ProductsConfig(AppConfig):
     name = "nyata.products"
     label = "products"
+
+    def ready(self) -> None:
+        from nyata.core import integrity
+
+        integrity.register(evidence_files)
+
+
+def evidence_files() -> Iterator[HeldFile]:
+    """Every innovation's evidence file: its SHA-256 was taken at upload and is in the audit chain."""
+    from nyata.core.integrity import HeldFile
+    from nyata.products.models import Evidence
+
+    for e in Evidence.objects.only("pk", "pemda_id", "file", "sha256"):
+        yield HeldFile(f"Bukti inovasi #{e.pk}", e.file.name, e.sha256, pemda_id=e.pemda_id)

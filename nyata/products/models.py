@@ -127,6 +127,8 @@ class Evidence(TenantModel):
     original_name = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
+    # Taken at upload and kept in the audit event: `audit verify` and restore check the file against it.
+    sha256 = models.CharField(max_length=64, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                     blank=True, related_name="+")

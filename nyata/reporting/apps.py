@@ -29,5 +29,5 @@ def evidence_files() -> Iterator[HeldFile]:
     from nyata.core.integrity import HeldFile
     from nyata.reporting.models import Evidence
 
-    for e in Evidence.objects.only("pk", "file", "sha256"):
-        yield HeldFile(f"Bukti #{e.pk}", e.file.name, e.sha256)
+    for e in Evidence.objects.only("pk", "pemda_id", "file", "sha256"):
+        yield HeldFile(f"Bukti #{e.pk}", e.file.name, e.sha256, pemda_id=e.pemda_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from typing import Any
 
@@ -39,7 +40,7 @@ def response(s: Survey, values: int | dict[str, int] = 4, comment: str = "",
 
 def evidence(inn: Innovation) -> Evidence:
     ev = Evidence(pemda_id=inn.pemda_id, innovation=inn, title="SK inovasi", content_type="image/png",
-                  size=len(PNG))
+                  size=len(PNG), sha256=hashlib.sha256(PNG).hexdigest())
     ev.file.save("x", ContentFile(PNG), save=False)
     ev.save()
     return ev

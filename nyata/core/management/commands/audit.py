@@ -4,23 +4,65 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from nyata.core.audit import AuditError, verify
+from nyata.core import anchors, audit, integrity
 
 
 class Command(BaseCommand):
-    help = "Audit chain tools: `nyata audit verify [--pemda CODE]` recomputes every hash."
+    help = ("Audit chain tools. `nyata audit verify [--pemda CODE]` recomputes every hash, compares each chain "
+            "with its anchors and checks every hash other records hold (signed PKs, sealed PDFs, evidence files). "
+            "`nyata audit anchor [--pemda CODE]` appends each Pemda's chain head, signed with the seal, to its "
+            "anchors file (run it daily).")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["verify"])
+        parser.add_argument("action", choices=["verify", "anchor"])
         parser.add_argument("--pemda", help="Kemendagri code of one Pemda (default: all)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            breaks = verify(options["pemda"])
-        except AuditError as e:
+            pemdas = audit.pemdas(options["pemda"])
+        except audit.AuditError as e:
             raise CommandError(str(e)) from e
-        if breaks:
-            for b in breaks:
-                self.stderr.write(str(b))
-            raise CommandError(f"audit chain broken in {len(breaks)} Pemda")
+        if options["action"] == "anchor":
+            self._anchor(pemdas)
+        else:
+            self._verify(pemdas, whole_platform=options["pemda"] is None)
+
+    def _anchor(self, pemdas: list[Any]) -> None:
+        refused = []
+        for pemda in pemdas:
+            try:
+                a = audit.anchor(pemda)
+            except anchors.AnchorError as e:
+                refused.append(str(e))
+                self.stderr.write(str(e))
+                continue
+            self.stdout.write(f"Pemda {pemda.code}: jangkar seq {a.seq} {a.short_hash}… ({a.anchored_at}) "
+                              f"→ {anchors.path_for(pemda)}")
+        if refused:
+            raise CommandError(f"{len(refused)} Pemda not anchored")
+
+    def _verify(self, pemdas: list[Any], *, whole_platform: bool) -> None:
+        breaks = []
+        for pemda in pemdas:
+            found = audit.verify_pemda(pemda)
+            breaks += found
+            state = anchors.read(pemda)
+            if not state.anchors and not state.problem:
+                self.stdout.write(f"Pemda {pemda.code}: belum ada jangkar / no anchors yet "
+                                  f"({state.path}); chain checked on its own. Run `nyata audit anchor`.")
+            elif state.anchors:
+                last = state.anchors[-1]
+                self.stdout.write(f"Pemda {pemda.code}: {len(state.anchors)} jangkar / anchors, latest seq {last.seq} "
+                                  f"{last.short_hash}… ({last.anchored_at})")
+        ids = None if whole_platform else {p.pk for p in pemdas}
+        checked, file_problems = integrity.problems(ids)
+        self.stdout.write(f"{checked} berkas dengan hash tercatat diperiksa / files with a recorded hash checked")
+        for b in breaks:
+            self.stderr.write(str(b))
+        for p in file_problems:
+            self.stderr.write(p)
+        if breaks or file_problems:
+            where = len({b.pemda_code for b in breaks})
+            raise CommandError(f"audit chain broken in {where} Pemda, {len(file_problems)} file(s) differ from "
+                               "their records")
         self.stdout.write(self.style.SUCCESS("Rantai audit utuh (audit chain intact)."))
