@@ -16,6 +16,7 @@ import typst
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from nyata.core import anchors
 from nyata.core.models import Agency, Pemda, Quarter
 from nyata.core.xlsx import build_workbook
 from nyata.dashboard import agenda, charts, queries
@@ -114,6 +115,7 @@ def pack_data(pemda: Pemda, period: queries.Period, agencies: QuerySet[Agency]) 
         })
     projects = queries.projects_summary(today)
     return {
+        "anchor": anchor_data(pemda),
         "agenda": agenda_data(agenda.agenda(rows, flags, period, today)),
         "title": f"Bahan Rapat Koordinasi Kinerja {period.label}",
         "pemda": pemda.name, "head_title": pemda.head_title, "period": period.label,
@@ -147,6 +149,18 @@ def pack_data(pemda: Pemda, period: queries.Period, agencies: QuerySet[Agency]) 
                       "illustrative": p["project"].is_illustrative}
                      for p in (projects["rows"] if projects else [])],
     }
+
+
+def anchor_data(pemda: Pemda) -> dict[str, Any] | None:
+    """The Pemda's latest audit-chain anchor, printed so that paper, too, holds the chain's head:
+    history before it cannot be rewritten without `nyata audit verify` showing where."""
+    state = anchors.read(pemda)
+    if not state.anchors:
+        return {"seq": None, "hash": "", "at": "", "problem": bool(state.problem)}
+    a = state.anchors[-1]
+    at = timezone.localtime(a.anchored_at_dt)
+    return {"seq": str(a.seq), "hash": a.short_hash, "at": f"{date_id(at)} {at:%H.%M} {at.tzname() or ''}".strip(),
+            "problem": bool(state.problem)}
 
 
 AGENDA_TITLES = {
