@@ -141,3 +141,17 @@ def membership_grant(
     if not Account.objects.filter(pemda=pemda, user=user).exists():  # the user now belongs to this Pemda's directory
         record_save(actor=actor, obj=Account(pemda=pemda, user=user))
     return m
+
+
+def chain_anchor(*, actor: User, pemda: Pemda) -> None:
+    """A performance admin anchors the Pemda's audit chain now (besides the daily run).
+
+    The chain is proved first, so a broken one is refused with the reason and nothing recorded;
+    the request is an event in the chain, and the anchor written after it commits covers it.
+    """
+    broken = audit.verify_pemda(pemda)
+    if broken:
+        raise ValidationError(_("Rantai audit tidak utuh, jangkar tidak dibuat: %(b)s") % {"b": broken[0]})
+    with transaction.atomic():
+        audit.record(pemda=pemda, actor=actor, action="nyata.audit.anchor_requested", obj=pemda)
+    audit.anchor(pemda, by=actor.get_username())

@@ -10,6 +10,7 @@ urlpatterns = [
     path("sandi/selesai/", views.password_change_done, name="password_change_done"),
     path("keamanan/", views.security, name="security"),
     path("keamanan/peristiwa/", views.security_event_list, name="security_event_list"),
+    path("keamanan/jangkar/", views.audit_anchor, name="audit_anchor"),
     path("i18n/bahasa/", views.set_language, name="set_language"),
     path("pemda/pilih/", views.pemda_switch, name="pemda_switch"),
     path("organisasi/pd/", views.agency_list, name="agency_list"),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from nyata.core import actions, ratelimit, security_events
+from nyata.core import actions, anchors, ratelimit, security_events
 from nyata.core.access import NyataRequest, Policy, get_for_user, may_open, policy, reach
 from nyata.core.forms import (
     AgencyForm,
@@ -460,5 +460,20 @@ def security_event_list(request: NyataRequest) -> HttpResponse:
         "actions": sorted(((code, str(label)) for code, label in security_events.LABELS.items()),
                           key=lambda item: item[1]),
         "action": action,
+        "anchor": anchors.read(request.pemda),
     }
     return render(request, "core/security_events.html", context)
+
+
+@policy(ADMINS, ADMINS)
+def audit_anchor(request: NyataRequest) -> HttpResponse:
+    """Anchor the Pemda's audit chain now: its head, signed with the seal, outside the database."""
+    if request.method != "POST":
+        return redirect("security_event_list")
+    try:
+        actions.chain_anchor(actor=request.user, pemda=request.pemda)
+    except (ValidationError, anchors.AnchorError) as e:
+        messages.error(request, " ".join(e.messages) if isinstance(e, ValidationError) else str(e))
+    else:
+        messages.success(request, _("Kepala rantai audit dijangkarkan."))
+    return redirect("security_event_list")

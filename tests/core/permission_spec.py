@@ -38,6 +38,7 @@ PAGES: dict[str, tuple[str, str, str] | str] = {
     "agreement_unlock": ("A", "A", AGENCY),
     "agreement_verify": PUBLIC,
     "assignment_create": ("A", "A", AGENCY),
+    "audit_anchor": ("A", "A", AGENCY),
     "ceremony_board": ("LAPI", "A", AGENCY),
     "ceremony_list": ("LAPI", "A", AGENCY),
     "ceremony_pdf": ("LAPI", "-", AGENCY),

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from nyata.core import actions, anchors, audit
 from nyata.core.models import Agency, AuditEvent
@@ -259,3 +260,38 @@ def test_an_anchor_signed_with_another_key_is_caught(world: World) -> None:
     doc["sig"] = base64.b64encode(key.sign(anchors._canonical(body), ec.ECDSA(hashes.SHA256()))).decode()
     path.write_bytes(lines[0] + b"\n" + anchors._canonical(doc) + b"\n")
     assert "line 2 is signed by a certificate that is not the Pemda's seal" in _verify_fails()
+
+
+# --- on demand, from the security events page ---------------------------------------------------
+
+
+def test_a_performance_admin_anchors_now_and_the_request_is_audited(world: World) -> None:
+    from django.urls import reverse
+
+    admin = world.client("perf_admin")
+    assert "Belum ada jangkar" in admin.get(reverse("security_event_list")).content.decode()
+    resp = admin.post(reverse("audit_anchor"))
+    assert resp.status_code == 302 and resp["Location"] == reverse("security_event_list")
+    with unscoped():
+        asked = AuditEvent.objects.get(pemda=world.a, action="nyata.audit.anchor_requested")
+    assert asked.actor_id == world.users["perf_admin"].pk
+    line = json.loads(_lines(world)[0])
+    assert (line["seq"], line["event_id"], line["by"]) == (asked.seq, asked.pk, "perf_admin")  # it covers the request
+    page = admin.get(reverse("security_event_list")).content.decode()
+    assert f"Jangkar terakhir: peristiwa #{asked.seq} · {asked.hash[:12]}…" in page
+    with translation.override("en"):
+        assert translation.gettext("Jangkar terakhir: peristiwa #%(seq)s · %(hash)s… · %(at)s").startswith("Latest")
+    assert not anchors.path_for(world.b).exists()  # only the admin's own Pemda
+
+
+def test_anchoring_a_broken_chain_from_the_page_is_refused_with_the_reason(world: World) -> None:
+    from django.urls import reverse
+
+    event = _events(world)[1]
+    _tamper("UPDATE core_auditevent SET object_repr = %s WHERE id = %s", ["Palsu", event.pk])
+    resp = world.client("perf_admin").post(reverse("audit_anchor"), follow=True)
+    assert "Rantai audit tidak utuh, jangkar tidak dibuat" in resp.content.decode()
+    assert f"seq {event.seq}" in resp.content.decode()
+    assert not anchors.path_for(world.a).exists()
+    with unscoped():
+        assert not AuditEvent.objects.filter(action="nyata.audit.anchor_requested").exists()

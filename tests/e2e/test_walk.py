@@ -40,6 +40,7 @@ UNREACHED = {
     "project_plan_finalise": "POST only",
     "plan_period_revise": "POST only",
     "user_totp_reset": "POST only (shown only while a user is held)",
+    "audit_anchor": "POST only (the button on the security events page)",
     # Pages reached by a link outside the product, or only in states the demo's first pages are not in.
     "password_set": "reached from an e-mailed link with a one-time token",
     "password_change_done": "reached only after a password change (a POST)",
