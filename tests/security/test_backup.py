@@ -19,9 +19,13 @@ from nyata.core import backup
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _nyata(data_dir: Path, *args: str, key_file: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "NYATA_BACKUP_KEY", "NYATA_MEDIA_ROOT")}
+def _nyata(data_dir: Path, *args: str, key_file: Path | None = None,
+           anchors: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "NYATA_BACKUP_KEY", "NYATA_MEDIA_ROOT", "NYATA_AUDIT_ANCHOR_DIR")}
     env["NYATA_DATA_DIR"] = str(data_dir)
+    if anchors is not None:  # a mount of its own, as in production
+        env["NYATA_AUDIT_ANCHOR_DIR"] = str(anchors)
     extra = ["--key-file", str(key_file)] if key_file else []
     cmd = [str(Path(sys.executable).parent / "nyata"), *args, *extra]
     return subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
@@ -60,6 +64,40 @@ def test_a_backup_restores_into_a_fresh_data_folder_and_proves_itself(tmp_path: 
 
     again = _nyata(dst, "restore", str(archive), key_file=key)
     assert again.returncode != 0 and "empty database only" in again.stderr
+
+
+ADD_AGENCY = ("from nyata.core import actions; from nyata.core.models import Agency, Pemda; "
+              "from nyata.core.tenancy import tenant_scope, unscoped\n"
+              "with unscoped(): p = Pemda.objects.get(code='16.07')\n"
+              "with tenant_scope(p): actions.record_save(actor=None, obj=Agency(pemda=p, code='X1', "
+              "name='Dinas Baru', kind='dinas'))")
+
+
+def test_anchors_stay_outside_the_archive_and_a_restore_is_checked_against_them(tmp_path: Path) -> None:
+    """Anchors are the witness the database cannot rewrite, so they are not in its backup: a
+    restore is verified against the anchors where they live, and an older backup restored
+    after a later anchor fails, naming the first event it lost."""
+    src, anchors = tmp_path / "src", tmp_path / "anchors"
+    assert _nyata(src, "migrate", "--no-input").returncode == 0
+    made = _nyata(src, "pemda", "create", "--code", "16.07", "--name", "Kabupaten Banyuasin", "--kind", "kabupaten",
+                  "--admin-username", "admin.banyuasin", "--admin-email", "admin@banyuasinkab.go.id")
+    assert made.returncode == 0, made.stderr
+    anchored = _nyata(src, "audit", "anchor", anchors=anchors)
+    assert anchored.returncode == 0, anchored.stderr
+    archive = tmp_path / "b.tar.gz"
+    assert _nyata(src, "backup", "--out", str(archive)).returncode == 0
+    with tarfile.open(archive) as tar:
+        assert not [n for n in tar.getnames() if "anchor" in n]
+
+    restored = _nyata(tmp_path / "dst", "restore", str(archive), anchors=anchors)
+    assert restored.returncode == 0, restored.stderr
+
+    added = _nyata(src, "shell", "-c", ADD_AGENCY)
+    assert added.returncode == 0, added.stderr
+    assert _nyata(src, "audit", "anchor", anchors=anchors).returncode == 0
+    stale = _nyata(tmp_path / "dst2", "restore", str(archive), anchors=anchors)
+    assert stale.returncode != 0
+    assert "Pemda 16.07: chain broken at seq" in stale.stderr and "events deleted, head rewound" in stale.stderr
 
 
 def test_a_damaged_archive_is_refused_before_anything_is_written(tmp_path: Path, settings: Any,
