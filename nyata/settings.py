@@ -135,6 +135,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "nyata.core.middleware.SecurityHeadersMiddleware",
+    # A database outage inside a view answers 503 with a sentence (nyata.core.outage).
+    "nyata.core.outage.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "nyata.core.middleware.LanguageMiddleware",

@@ -15,3 +15,6 @@ urlpatterns = [
     path("persiapan/", include("nyata.onboarding.urls")),
     path("", include("nyata.core.urls")),
 ]
+
+# A database outage raised in a middleware answers 503 too; anything else the plain 500 page.
+handler500 = "nyata.core.outage.server_error"

@@ -37,6 +37,7 @@ from nyata.core import audit, otp
 from nyata.core.accounts import check_public_url, official_for_user
 from nyata.core.models import Assignment, AuditChainHead, Official, Pemda, Position, User
 from nyata.core.periods import ensure_year_open
+from nyata.core.storage import removed_on_failure
 from nyata.core.tenancy import unscoped
 from nyata.documents import seal
 from nyata.planning.models import (
@@ -285,9 +286,10 @@ def agreement_lock(*, actor: User | None, agreement: Agreement) -> Agreement:
     pdf = documents.compile_pdf([agreement])
     agreement.locked_sha256 = hashlib.sha256(pdf).hexdigest()
     agreement.locked_pdf.save(f"{agreement.verification_code}-locked.pdf", ContentFile(pdf), save=False)
-    agreement.save()
-    audit.record(pemda=agreement.pemda_id, actor=actor, action="nyata.agreement.locked", obj=agreement,
-                 data={"document_sha256": agreement.locked_sha256})
+    with removed_on_failure(agreement.locked_pdf):
+        agreement.save()
+        audit.record(pemda=agreement.pemda_id, actor=actor, action="nyata.agreement.locked", obj=agreement,
+                     data={"document_sha256": agreement.locked_sha256})
     return agreement
 
 
@@ -460,9 +462,10 @@ def agreement_seal(*, actor: User | None, agreement_id: int) -> Agreement:
             return cast("Agreement", agreement)
         agreement.document_sha256 = hashlib.sha256(sealed).hexdigest()
         agreement.signed_pdf.save(f"{agreement.verification_code}.pdf", ContentFile(sealed), save=False)
-        agreement.save(update_fields=["document_sha256", "signed_pdf", "updated_at"])
-        audit.record(pemda=agreement.pemda_id, actor=actor, action="nyata.agreement.sealed", obj=agreement,
-                     data={"document_sha256": agreement.document_sha256})
+        with removed_on_failure(agreement.signed_pdf):
+            agreement.save(update_fields=["document_sha256", "signed_pdf", "updated_at"])
+            audit.record(pemda=agreement.pemda_id, actor=actor, action="nyata.agreement.sealed", obj=agreement,
+                         data={"document_sha256": agreement.document_sha256})
     return cast("Agreement", agreement)
 
 

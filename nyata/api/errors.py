@@ -2,8 +2,8 @@
 
 Every refusal answers `{"detail": "<message in the user's language>"}`: 401/403 from
 `api_policy`, 404 from `get_for_user`, 422 for an action's `ValidationError` or an
-import's `ImportErrors`, and 500 for anything unexpected (logged with its traceback, never
-shown), mapped here once on the API instance instead of by each handler.
+import's `ImportErrors`, 503 when the database dropped mid-request (`nyata.core.outage`), and
+500 for anything unexpected (logged with its traceback, never shown), mapped here once on the API instance instead of by each handler.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 
+from nyata.core import outage
 from nyata.core.xlsx import ImportErrors
 
 log = logging.getLogger("nyata.api")
@@ -55,7 +56,17 @@ def install(api: NinjaAPI) -> None:
         detail = _("Isian tidak dapat diterima — %(parts)s") % {"parts": "; ".join(parts)}
         return api.create_response(request, {"detail": detail}, status=422)
 
+    def unavailable(request: HttpRequest, exc: object) -> HttpResponse:
+        # The database dropped mid-request: its transaction was rolled back; say so, retry later.
+        assert isinstance(exc, Exception)
+        log.error("API database unavailable on %s %s", request.method, request.path, exc_info=exc)
+        response = api.create_response(request, {"detail": outage.message()}, status=503)
+        response["Retry-After"] = str(outage.RETRY_AFTER_SECONDS)
+        return response
+
     api.add_exception_handler(ValidationError, refused)
+    for exc_class in outage.UNAVAILABLE:
+        api.add_exception_handler(exc_class, unavailable)
     api.add_exception_handler(NinjaValidationError, malformed)
     api.add_exception_handler(Exception, server_error)
     api.add_exception_handler(ImportErrors, import_refused)

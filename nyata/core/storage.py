@@ -4,11 +4,14 @@ message to the user and an alert to the admins, never a bare 500."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -30,6 +33,19 @@ class GuardedFileSystemStorage(FileSystemStorage):
                 "Berkas tidak dapat disimpan: penyimpanan server sedang tidak dapat ditulis. Tidak ada yang "
                 "tersimpan; admin sudah diberi tahu. Coba lagi nanti."
             )) from e
+
+
+@contextmanager
+def removed_on_failure(file: FieldFile) -> Iterator[None]:
+    """Around the writes that record a file just saved: when they fail (a refused row, the
+    database gone mid-save), the file goes too, so media holds no file its database does not know.
+    A failure of the enclosing transaction's COMMIT itself happens after this block."""
+    try:
+        yield
+    except BaseException:
+        if file.name:
+            file.storage.delete(file.name)
+        raise
 
 
 def _alert(name: str, error: OSError) -> None:

@@ -16,6 +16,7 @@ from nyata.core import audit
 from nyata.core.actions import record_save
 from nyata.core.models import User
 from nyata.core.signals import public_content_changed
+from nyata.core.storage import removed_on_failure
 from nyata.products import ikm
 from nyata.products.models import Evidence, IidAnswer, Innovation, Survey, SurveyResponse
 from nyata.products.validators import sniff_content_type, validate_comment
@@ -83,9 +84,10 @@ def evidence_add(*, actor: User | None, innovation: Innovation, title: str, uplo
                   title=title, original_name=(upload.name or "")[:200], content_type=content_type,
                   size=upload.size or 0, sha256=_sha256_of(upload), uploaded_by=actor)
     ev.file.save("upload", upload, save=False)
-    ev.full_clean()
-    ev.save()
-    audit.record_create(actor, ev)
+    with removed_on_failure(ev.file):
+        ev.full_clean()
+        ev.save()
+        audit.record_create(actor, ev)
     return ev
 
 

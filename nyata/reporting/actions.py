@@ -26,6 +26,7 @@ from nyata.core.auth import memberships_of
 from nyata.core.models import Agency, Quarter, User
 from nyata.core.periods import ensure_open
 from nyata.core.roles import Role
+from nyata.core.storage import removed_on_failure
 from nyata.reporting import fastpath, files, rules, scanning
 from nyata.reporting.models import (
     BudgetRealisation,
@@ -302,13 +303,10 @@ def evidence_add(*, actor: User | None, realisation: Realisation, name: str, dat
     ev = Evidence(pemda_id=r.pemda_id, realisation=r, agency_id=r.agency_id, original_name=display, kind=kind,
                   size=len(data), sha256=digest, uploaded_by=actor)
     ev.file.save("upload", ContentFile(data), save=False)
-    try:
+    with removed_on_failure(ev.file):
         ev.save()
         audit.record(pemda=r.pemda_id, actor=actor, action="nyata.evidence.added", obj=ev,
                      data={"realisation": r.pk, "name": display, "kind": kind, "size": len(data), "sha256": digest})
-    except Exception:
-        ev.file.delete(save=False)
-        raise
     return ev
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -217,3 +218,18 @@ def test_links_to_plan_indicators_and_partnerships(world: World) -> None:
     resp = world.client("perf_admin").post(reverse("product_edit", args=[inn.pk]),
                                            {**data, "partnerships": [theirs.pk]})
     assert resp.status_code == 400  # another Pemda's partnership is not a choice
+
+
+def test_evidence_refused_after_its_file_was_stored_leaves_no_file(world: World, settings: Any) -> None:
+    # The row's own checks (full_clean) run after the file is stored: a refusal there, or the
+    # database gone mid-save, used to leave the file in media with no row that knows it.
+    from nyata.products import actions
+
+    with tenant_scope(world.a):
+        inn = factories.innovation(world.a1)
+        with pytest.raises(ValidationError):
+            actions.evidence_add(actor=world.users["agency_operator"], innovation=inn, title="x" * 201,
+                                 upload=SimpleUploadedFile("sk.pdf", factories.PDF))
+        assert not Evidence.objects.exists()
+    media = Path(settings.MEDIA_ROOT)
+    assert not media.exists() or not [p for p in media.rglob("*") if p.is_file()]

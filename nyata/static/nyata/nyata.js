@@ -51,3 +51,11 @@ function markScrollers() {
 document.addEventListener("DOMContentLoaded", markScrollers);
 window.addEventListener("resize", markScrollers);
 document.addEventListener("htmx:afterSettle", markScrollers);
+// A database outage (503) answers with a sentence that replaces the page's content
+// (nyata.core.outage sets HX-Retarget): let HTMX swap it instead of failing silently.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  if (event.detail.xhr && event.detail.xhr.status === 503) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
