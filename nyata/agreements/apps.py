@@ -23,11 +23,12 @@ class AgreementsConfig(AppConfig):
 def sealed_agreements() -> Iterator[HeldFile]:
     """Every sealed PK: its PDF's SHA-256 is on record and its seal must validate."""
     from nyata.agreements.models import Agreement
-    from nyata.core.integrity import HeldFile
+    from nyata.core.integrity import HeldFile, recorded_in_chain
 
+    in_chain = recorded_in_chain("agreements.agreement", "nyata.agreement.sealed", "document_sha256")
     for a in Agreement.objects.exclude(signed_pdf="").only("pk", "pemda_id", "year", "signed_pdf", "document_sha256"):
         yield HeldFile(f"PK {a.year} #{a.pk}", a.signed_pdf.name, a.document_sha256, sealed=True,
-                       pemda_id=a.pemda_id)
+                       pemda_id=a.pemda_id, chain_sha256=in_chain.get(str(a.pk)))
 
 
 def signed_chain_heads(pemda_id: int) -> Iterator[HeldHash]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.files.storage import default_storage
 
@@ -23,6 +24,9 @@ class HeldFile:
     sha256: str  # the hash the record holds
     sealed: bool = False  # a PDF that must also carry a valid Pemda seal
     pemda_id: int | None = None  # whose record it is (`audit verify --pemda` checks only theirs)
+    # The hash the audit chain recorded for the file when it was stored: a file replaced together
+    # with its record's hash still differs from it. None: no such event (nothing to compare).
+    chain_sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,23 @@ def register_chain_hashes(source: Callable[[int], Iterable[HeldHash]]) -> None:
     """`source(pemda_id)` yields the chain hashes the app's records hold for that Pemda."""
     if source not in _hash_sources:
         _hash_sources.append(source)
+
+
+def recorded_in_chain(object_type: str, action: str, *path: str) -> dict[str, str]:
+    """object id → the hash at `path` in the data of the latest `action` event on such objects."""
+    from nyata.core.models import AuditEvent
+
+    out: dict[str, str] = {}
+    with unscoped():
+        rows = (AuditEvent.objects.filter(object_type=object_type, action=action).order_by("pemda_id", "seq")
+                .values_list("object_id", "data"))
+        for object_id, data in rows.iterator(2000):
+            value: Any = data
+            for key in path:
+                value = value.get(key) if isinstance(value, dict) else None
+            if isinstance(value, str):
+                out[object_id] = value
+    return out
 
 
 def held_chain_hashes(pemda_id: int) -> list[HeldHash]:
@@ -84,6 +105,10 @@ def problems(pemda_ids: set[int] | None = None) -> tuple[int, list[str]]:
             continue
         if not f.sha256:
             out.append(f"{f.label}: tidak ada SHA-256 tercatat / no hash on record")
+            continue
+        if f.chain_sha256 is not None and f.chain_sha256 != f.sha256:
+            out.append(f"{f.label}: SHA-256 catatan tidak sama dengan yang tercatat di rantai audit / the record's "
+                       "hash differs from the one the audit chain recorded (record changed)")
             continue
         if sha256_of(f.name) != f.sha256:
             out.append(f"{f.label}: SHA-256 berkas tidak sama dengan catatannya / hash differs from its record")

@@ -26,8 +26,10 @@ class ReportingConfig(AppConfig):
 
 def evidence_files() -> Iterator[HeldFile]:
     """Every evidence file: its SHA-256 was taken at upload and is in the audit chain."""
-    from nyata.core.integrity import HeldFile
+    from nyata.core.integrity import HeldFile, recorded_in_chain
     from nyata.reporting.models import Evidence
 
+    in_chain = recorded_in_chain("reporting.evidence", "nyata.evidence.added", "sha256")
     for e in Evidence.objects.only("pk", "pemda_id", "file", "sha256"):
-        yield HeldFile(f"Bukti #{e.pk}", e.file.name, e.sha256, pemda_id=e.pemda_id)
+        yield HeldFile(f"Bukti #{e.pk}", e.file.name, e.sha256, pemda_id=e.pemda_id,
+                       chain_sha256=in_chain.get(str(e.pk)))

@@ -71,3 +71,14 @@ def test_the_migration_fills_the_hash_of_files_uploaded_before(world: World) -> 
         got = dict(Evidence.objects.values_list("pk", "sha256"))
     assert got == {kept.pk: hashlib.sha256(factories.PNG).hexdigest(), gone.pk: ""}
     assert "file missing" in _verify_fails()
+
+
+def test_a_file_replaced_together_with_its_records_hash_still_differs_from_the_chain(world: World) -> None:
+    ev = _upload(world)
+    forged = factories.PDF + b"% dokumen lain\n"
+    with default_storage.open(ev.file.name, "wb") as f:
+        f.write(forged)
+    with unscoped():
+        Evidence.objects.filter(pk=ev.pk).update(sha256=hashlib.sha256(forged).hexdigest())
+    message = _verify_fails()
+    assert f"Bukti inovasi #{ev.pk}" in message and "differs from the one the audit chain recorded" in message
