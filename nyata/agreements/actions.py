@@ -241,7 +241,7 @@ def check_targets(row: AgreementIndicator, annual: Decimal, quarters: Sequence[D
 
 @transaction.atomic
 def agreement_update_targets(
-    *, actor: User, agreement: Agreement, targets: dict[int, dict[str, Decimal | None]]
+    *, actor: User | None, agreement: Agreement, targets: dict[int, dict[str, Decimal | None]]
 ) -> None:
     """Edit the annual/quarterly targets of a draft PK (keys: AgreementIndicator ids)."""
     agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
@@ -477,7 +477,7 @@ def chain_head(pemda_id: int) -> AuditChainHead | None:
 
 
 @transaction.atomic
-def agreement_amend(*, actor: User, agreement: Agreement, reason: str, note: str = "",
+def agreement_amend(*, actor: User | None, agreement: Agreement, reason: str, note: str = "",
                     signing_date: dt.date | None = None) -> Agreement:
     """Open a *PK perubahan*: a new draft version; the signed one stays current until the
     amendment is signed, then it is marked superseded."""

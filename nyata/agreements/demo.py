@@ -7,7 +7,8 @@ factor, and sealed); a few are pending so the ceremony can be walked through:
 
 - KA-DINKES's PK stays a draft (the admin locks it; `kadinkes` then `gubernur` sign it);
   KA-DINKES's pact is signed already, so the row turns green once the PK is signed;
-- three PKs are locked and wait for their first party, two wait for the governor.
+- three PKs are locked and wait for their first party, two wait for the governor;
+- KA-DISBUDPAR's signed PK has a *PK perubahan* being drafted after the budget revision.
 
 Demo second factor: in demo mode only (settings.DEMO_MODE), the users `gubernur` and
 `kadinkes` get a TOTP device with the fixed key `DEMO_TOTP_KEY` (hex; the same key in base32
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -27,6 +29,7 @@ from nyata.agreements import actions
 from nyata.agreements.models import Agreement, Ceremony, Signature
 from nyata.core import accounts, otp
 from nyata.core.models import Account, Assignment, Pemda, Position, User
+from nyata.planning import actions as planning_actions
 
 NAME = "Penandatanganan Perjanjian Kinerja dan Pakta Integritas Tahun 2026"
 PLACE = "Griya Agung Palembang"
@@ -37,6 +40,12 @@ SIGNERS = {"gubernur": "GUB", "kadinkes": "KA-DINKES"}
 DRAFT = {("pk", "KA-DINKES")}
 AWAIT_FIRST = {"KA-DISHUB", "KA-DISKOMINFO", "KA-DPMPTSP"}
 AWAIT_SECOND = {"KA-DINSOS", "KA-DISDIK"}
+# A PK perubahan being drafted after the 2026 budget revision (APBD Perubahan): the signed PK
+# stays the one in force until the amendment is signed (illustrative).
+AMENDED = "KA-DISBUDPAR"
+AMENDMENT_NOTE = "APBD Perubahan 2026: pagu program kunjungan wisata ditambah Rp7,5 miliar (ilustratif)."
+AMENDMENT_ADDED = Decimal("7500000000")
+AMENDMENT_DATE = dt.date(2026, 10, 15)
 
 
 def _links(pemda: Pemda) -> None:
@@ -85,3 +94,20 @@ def load(pemda: Pemda) -> None:
         if agreement.second_party_id is None or (agreement.kind == Agreement.Kind.PK and code in AWAIT_SECOND):
             continue
         _sign_as_demo(agreement, Signature.Party.SECOND, at + dt.timedelta(seconds=30))
+    _amend(created)
+
+
+def _amend(created: list[Agreement]) -> None:
+    """The budget revision adds to one program's ceiling, then the agency's PK perubahan takes the plan."""
+    original = next((a for a in created if a.kind == Agreement.Kind.PK and a.position.code == AMENDED), None)
+    if original is None:
+        return
+    original.refresh_from_db()
+    if original.status != Agreement.Status.SIGNED:
+        return
+    program = original.programs.filter(budget__gt=0).order_by("-code").first()
+    if program is not None:
+        planning_actions.ceiling_set(actor=None, item=program.program, year=original.year,
+                                     amount=program.budget + AMENDMENT_ADDED, is_illustrative=True)
+    actions.agreement_amend(actor=None, agreement=original, reason=Agreement.AmendmentReason.PROGRAM_BUDGET_CHANGE,
+                            note=AMENDMENT_NOTE, signing_date=AMENDMENT_DATE)

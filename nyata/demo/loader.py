@@ -299,9 +299,19 @@ APP_DEMOS = [planning_demo, agreements_demo, reporting_demo, projects_demo, prod
              dashboard_demo]
 
 
+def load_platform_operator() -> DemoAccount:
+    """The installation's host: opens the platform's pages (the Pemda it hosts), reads no Pemda's content."""
+    user = _user("platform", "Operator Platform Nyata")
+    if not user.is_platform_operator:
+        user.is_platform_operator = True
+        user.save(update_fields=["is_platform_operator"])
+    return DemoAccount(user.username, str(Role.PLATFORM_OPERATOR.label), "—", "—")
+
+
 def load() -> list[DemoAccount]:
     province_pemda, province = load_province()
     regency_pemda, regency = load_regency()
+    platform = load_platform_operator()
     for module in APP_DEMOS:
         with tenant_scope(province_pemda), transaction.atomic():
             module.load(province_pemda)
@@ -313,4 +323,4 @@ def load() -> list[DemoAccount]:
             # Both demo Pemda have run 2025 and signed their 2026 PKs: they are past setup, and
             # their admins land on Beranda, not on the checklist for the year being planned.
             pemda_setup_done(actor=None, pemda=pemda)
-    return province + regency
+    return province + regency + [platform]

@@ -36,6 +36,8 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 DEMO_PASSWORD = "Nyata-Demo-2026!"
 _skipped: list[str] = []
+# base URL → the environment its server runs with, so a test can run `nyata …` against its data.
+SERVER_ENV: dict[str, dict[str, str]] = {}
 
 
 def _free_port() -> int:
@@ -94,6 +96,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 time.sleep(0.2)
         else:
             raise RuntimeError(f"the demo server did not start; see {data / 'server.log'}")
+        SERVER_ENV[base] = env
         yield base
     finally:
         proc.terminate()

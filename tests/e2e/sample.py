@@ -3,8 +3,11 @@
 The walk (tests/e2e/walk.py) visits the served demo as every account; from its Indonesian
 walk this picks one page of each kind it reached (the path with its numbers as N) that
 answered 200, preferring an account whose role may write there, and each role's home page.
-The public verification page is added as a QR scan opens it, with the code of a signed PK.
-The same URLs are then opened in both languages.
+The public verification page is added as a QR scan opens it, with the code of a signed PK, and
+the pages no link in the walk leads to are added from the server's own data (`_unlinked`):
+the set-password page an invitation e-mail opens, the page after a password change, and the
+pages linked only from objects in some states (a PK being drafted, an amended PK, an accepted
+value). The same URLs are then opened in both languages.
 
 Logging in costs a POST against the login form's per-address limit, so each account logs in
 once per test session here, and the phone and axe tests share those cookies.
@@ -12,7 +15,10 @@ once per test session here, and the phone and axe tests share those cookies.
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +28,8 @@ import lxml.html
 import requests
 from django.urls import Resolver404, resolve
 
-from tests.e2e.walk import ACCOUNTS, ANONYMOUS, Walk, login, walk_demo
+from tests.e2e.fixtures import SERVER_ENV
+from tests.e2e.walk import ACCOUNTS, ANONYMOUS, Walk, kind_of, login, walk_demo
 
 VERIFY = "/perjanjian/verifikasi/"
 # Each demo account's role. A page kind is checked once, as an account whose role may write on
@@ -38,6 +45,7 @@ ROLE = {
     "operator.pubmtr": "agency_operator",
     "admin.banyuasin": "perf_admin",
     "operator.banyuasin": "agency_operator",
+    "platform": "platform_operator",
     ANONYMOUS: ANONYMOUS,
 }
 
@@ -96,7 +104,54 @@ def _pick(walks: dict[tuple[str, str], Walk], base: str) -> dict[str, list[Page]
     code = _signed_code(walks, base)
     if code:
         out[ANONYMOUS].append(Page("perjanjian-verifikasi-kode", f"{VERIFY}?kode={code}"))
+    reached = set(candidates)
+    for account, name, url in _unlinked(base):
+        if kind_of(url) not in reached:
+            out[account].append(Page(name, url))
     return out
+
+
+# Run inside the server's environment (its database), after the walk: the URLs of pages that no
+# link the walk follows leads to. Printed as JSON: [[account, name, url], ...].
+_UNLINKED_SCRIPT = """
+import json
+from django.urls import reverse
+from nyata.agreements.models import Agreement
+from nyata.core.models import Pemda
+from nyata.core.tenancy import tenant_scope
+from nyata.reporting.models import Realisation, Status
+out = [["bappeda", "sandi-selesai", reverse("password_change_done")]]
+with tenant_scope(Pemda.objects.get(code="16")):
+    draft = Agreement.objects.filter(status=Agreement.Status.DRAFT).order_by("pk").first()
+    amended = Agreement.objects.filter(supersedes__isnull=False).order_by("pk").first()
+    accepted = Realisation.objects.filter(status=Status.ACCEPTED).order_by("pk").first()
+    for name, obj, route in [("perjanjian-N-target", draft, "agreement_targets"),
+                             ("perjanjian-N-banding", amended, "agreement_diff"),
+                             ("laporan-realisasi-N-buka", accepted, "report_reopen")]:
+        if obj is None:
+            raise SystemExit(f"the demo has no object for {route}")
+        out.append(["admin", name, reverse(route, args=[obj.pk])])
+print(json.dumps(out))
+"""
+
+
+def _nyata(base: str, *args: str) -> str:
+    env = SERVER_ENV[base]
+    done = subprocess.run([sys.executable, "-m", "nyata", *args], env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, f"nyata {args[0]} failed: {done.stderr[-2000:]}"
+    return done.stdout
+
+
+def _unlinked(base: str) -> list[tuple[str, str, str]]:
+    """(account, name, url) of the pages only reached from outside the product or from some states."""
+    printed = _nyata(base, "shell", "-c", _UNLINKED_SCRIPT).strip().splitlines()[-1]
+    pages = [(a, n, u) for a, n, u in json.loads(printed)]
+    # An invitation: the set-password page its e-mailed link opens (a fresh platform operator's).
+    printed = _nyata(base, "operator", "create", "--username", "undangan.e2e", "--email", "undangan.e2e@example.org")
+    link = next(line.strip() for line in printed.splitlines() if "/sandi/atur/" in line)
+    pages.append((ANONYMOUS, "sandi-atur-N", urlsplit(link).path))
+    return pages
 
 
 def _signed_code(walks: dict[tuple[str, str], Walk], base: str) -> str | None:

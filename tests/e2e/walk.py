@@ -51,6 +51,7 @@ ACCOUNTS = (
     "operator.pubmtr",
     "admin.banyuasin",
     "operator.banyuasin",
+    "platform",
     ANONYMOUS,
 )
 LANGUAGES = ("id", "en")
@@ -59,7 +60,11 @@ PER_KIND = 3
 PER_DOWNLOAD_KIND = 1
 # Where each walk starts: an account at its home page; the anonymous visitor at the public portal
 # and at the pages reached from outside (the login link, a scanned QR code on a signed PK).
-START = {ANONYMOUS: ("/publik/", "/masuk/", "/sandi/lupa/", "/perjanjian/verifikasi/")}
+# The platform operator's home is the platform page ("/" sends it there).
+START = {
+    ANONYMOUS: ("/publik/", "/masuk/", "/sandi/lupa/", "/perjanjian/verifikasi/"),
+    "platform": ("/platform/",),
+}
 
 # Never followed: they end the session, change the language, or are not pages.
 SKIP_PREFIXES = ("/keluar/", "/i18n/", "/publik/bahasa/", "/static/", "/media/", "/api/", "/sandi/atur/")
