@@ -224,9 +224,12 @@ def _anchor_of(doc: dict[str, Any], line_no: int) -> Anchor:
 def read(pemda: Pemda) -> FileState:
     """Every anchor line of the Pemda up to the first that does not check out, and what is wrong."""
     path = path_for(pemda)
-    if not path.exists():
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError:
         return FileState(path, [], "")
-    content = path.read_bytes()
+    except OSError as e:  # an unmounted or unreadable anchors mount is said, not a server error
+        return FileState(path, [], f"the file cannot be read: {e.strerror or e}")
     if not content:
         return FileState(path, [], "")
     lines = content.split(b"\n")

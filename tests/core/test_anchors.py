@@ -295,3 +295,12 @@ def test_anchoring_a_broken_chain_from_the_page_is_refused_with_the_reason(world
     assert not anchors.path_for(world.a).exists()
     with unscoped():
         assert not AuditEvent.objects.filter(action="nyata.audit.anchor_requested").exists()
+
+
+def test_an_unreadable_anchors_file_is_said_not_a_server_error(world: World) -> None:
+    from django.urls import reverse
+
+    anchors.path_for(world.a).mkdir(parents=True)  # what an unmounted or wrongly set-up mount looks like
+    assert "cannot be read" in _verify_fails()
+    page = world.client("perf_admin").get(reverse("security_event_list"))
+    assert page.status_code == 200 and "Berkas jangkar bermasalah" in page.content.decode()
