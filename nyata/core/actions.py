@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from nyata.core import audit
+from nyata.core import anchors, audit, security_events
 from nyata.core.models import Account, Agency, Assignment, FiscalYear, Membership, Pemda, Quarter, User
 from nyata.core.roles import AGENCY_ROLES, Role
 
@@ -143,15 +143,22 @@ def membership_grant(
     return m
 
 
-def chain_anchor(*, actor: User, pemda: Pemda) -> None:
-    """A performance admin anchors the Pemda's audit chain now (besides the daily run).
+def chain_anchor(*, actor: User | None, pemda: Pemda) -> anchors.Anchor:
+    """Anchor the Pemda's audit chain: the daily run (`actor` None) or a performance admin, now.
 
-    The chain is proved first, so a broken one is refused with the reason and nothing recorded;
-    the request is an event in the chain, and the anchor written after it commits covers it.
+    The chain is proved first: a broken one is refused with the reason, nothing is anchored, and
+    the break is a security event with an alert. An admin's request is an event in the chain, and
+    the anchor, written after it commits, covers it. Each anchor is a use of the seal.
     """
     broken = audit.verify_pemda(pemda)
     if broken:
+        security_events.record(security_events.AUDIT_BROKEN, actor=actor, pemda=pemda,
+                               data={"break": str(broken[0])[:500]}, alert=True)
         raise ValidationError(_("Rantai audit tidak utuh, jangkar tidak dibuat: %(b)s") % {"b": broken[0]})
-    with transaction.atomic():
-        audit.record(pemda=pemda, actor=actor, action="nyata.audit.anchor_requested", obj=pemda)
-    audit.anchor(pemda, by=actor.get_username())
+    if actor is not None:
+        with transaction.atomic():
+            audit.record(pemda=pemda, actor=actor, action="nyata.audit.anchor_requested", obj=pemda)
+    anchor = audit.anchor(pemda, by=actor.get_username() if actor is not None else "system")
+    security_events.record(security_events.SEAL_USED, actor=actor, pemda=pemda,
+                           data={"purpose": "audit_anchor", "seq": anchor.seq})
+    return anchor

@@ -26,8 +26,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import translation
 
-from nyata.core import actions, anchors, audit
-from nyata.core.models import Agency, AuditEvent
+from nyata.core import actions, anchors, audit, security_events
+from nyata.core.models import Agency, AuditEvent, SecurityEvent
 from nyata.core.tenancy import tenant_scope, unscoped
 from tests.conftest import World
 
@@ -118,6 +118,8 @@ def test_anchor_appends_each_pemdas_signed_head_linked_to_the_line_before(world:
     out = StringIO()
     call_command("audit", "verify", stdout=out)
     assert f"latest seq {last.seq}" in out.getvalue() and "utuh" in out.getvalue()
+    # Each anchor is a use of the seal, a security event of its Pemda.
+    assert SecurityEvent.objects.filter(chain=world.a.pk, action=security_events.SEAL_USED).count() == 2
 
 
 def test_verify_without_anchors_says_so_and_still_checks_the_chain(world: World) -> None:
@@ -127,6 +129,8 @@ def test_verify_without_anchors_says_so_and_still_checks_the_chain(world: World)
     last = _events(world)[-1]
     _tamper("UPDATE core_auditevent SET object_repr = %s WHERE id = %s", ["Palsu", last.pk])
     assert "altered" in _verify_fails()
+    assert SecurityEvent.objects.filter(chain=world.a.pk, action=security_events.AUDIT_BROKEN).exists()
+    assert not SecurityEvent.objects.filter(chain=world.b.pk, action=security_events.AUDIT_BROKEN).exists()
 
 
 def test_anchor_refuses_a_chain_that_does_not_verify(world: World) -> None:
@@ -136,6 +140,9 @@ def test_anchor_refuses_a_chain_that_does_not_verify(world: World) -> None:
     with pytest.raises(CommandError, match="not anchored"):
         call_command("audit", "anchor", "--pemda", "99", stdout=StringIO(), stderr=StringIO())
     assert len(_lines(world)) == 1
+    # The break is a security event (alerted), for the performance admins to see.
+    broken = SecurityEvent.objects.get(chain=world.a.pk, action=security_events.AUDIT_BROKEN)
+    assert f"seq {event.seq}" in broken.data["break"]
 
 
 def test_an_anchor_in_production_is_signed_with_the_pemdas_own_seal(world: World, production_seal: None) -> None:

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from nyata.core import anchors, audit, integrity
+from nyata.core import actions, anchors, audit, integrity, security_events
 
 
 class Command(BaseCommand):
@@ -31,10 +32,11 @@ class Command(BaseCommand):
         refused = []
         for pemda in pemdas:
             try:
-                a = audit.anchor(pemda)
-            except anchors.AnchorError as e:
-                refused.append(str(e))
-                self.stderr.write(str(e))
+                a = actions.chain_anchor(actor=None, pemda=pemda)
+            except (ValidationError, anchors.AnchorError) as e:
+                message = f"Pemda {pemda.code}: " + (" ".join(e.messages) if isinstance(e, ValidationError) else str(e))
+                refused.append(message)
+                self.stderr.write(message)
                 continue
             self.stdout.write(f"Pemda {pemda.code}: jangkar seq {a.seq} {a.short_hash}… ({a.anchored_at}) "
                               f"→ {anchors.path_for(pemda)}")
@@ -46,6 +48,9 @@ class Command(BaseCommand):
         for pemda in pemdas:
             found = audit.verify_pemda(pemda)
             breaks += found
+            if found:  # the performance admins hear of it (e-mail by default), not only the console
+                security_events.record(security_events.AUDIT_BROKEN, pemda=pemda,
+                                       data={"break": str(found[0])[:500]}, alert=True)
             state = anchors.read(pemda)
             if not state.anchors and not state.problem:
                 self.stdout.write(f"Pemda {pemda.code}: belum ada jangkar / no anchors yet "
