@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from django.utils.formats import get_format, number_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from nyata.reporting import labels
 
@@ -110,8 +111,8 @@ def ranking_bars(bars: Sequence[Bar], *, title: str, chart_id: str = "rank", sca
         short = CATEGORIES.get(b.category, CATEGORIES[""])[2]
         if b.value is None:
             parts.append(f'<text x="{label_w + 4}" y="{y + 14}" font-size="11" font-style="italic">'
-                         f'{escape(b.note or "belum ada skor")}</text>')
-            described.append(f"{b.label}: belum ada skor")
+                         f'{escape(b.note or str(_("belum ada skor")))}</text>')
+            described.append(f"{b.label}: {_('belum ada skor')}")
             continue
         w = max(1.0, plot_w * min(b.value, scale_max) / scale_max)
         fill = _fill(chart_id, b.category)
@@ -121,7 +122,7 @@ def ranking_bars(bars: Sequence[Bar], *, title: str, chart_id: str = "rank", sca
         parts.append(f'<text x="{label_w + w + 4:.1f}" y="{y + 14}" font-size="11">{number(b.value)} · '
                      f'{escape(short)}</text>')
         described.append(f"{b.label}: {number(b.value)} ({CATEGORY_LABELS.get(b.category, b.category)})")
-    desc = "Skor per perangkat daerah, skala 0–" + f"{scale_max:.0f}. " + "; ".join(described)
+    desc = _("Skor per perangkat daerah, skala 0–%(max)s.") % {"max": f"{scale_max:.0f}"} + " " + "; ".join(described)
     return _svg(width, height, title, desc, "".join(parts), chart_id)
 
 
@@ -134,8 +135,9 @@ def legend(chart_id: str = "legend", width: int = 700) -> SafeString:
                      f'stroke-width="0.6"/><text x="{x + 20}" y="14" font-size="11">'
                      f'{CATEGORIES[code][2]} = {escape(str(CATEGORY_LABELS[code]))}</text>')
         x += 134
-    desc = "Kunci kategori: " + ", ".join(f"{CATEGORIES[c][2]} {CATEGORY_LABELS[c]}" for c in CATEGORY_LABELS if c)
-    return _svg(width, 20, "Kunci kategori", desc, "".join(parts), chart_id)
+    keys = ", ".join(f"{CATEGORIES[c][2]} {CATEGORY_LABELS[c]}" for c in CATEGORY_LABELS if c)
+    desc = f"{_('Kunci kategori')}: {keys}"
+    return _svg(width, 20, str(_("Kunci kategori")), desc, "".join(parts), chart_id)
 
 
 def _scale(values: Sequence[float | None], floor_zero: bool = True) -> tuple[float, float]:
@@ -174,7 +176,7 @@ def quarter_chart(labels: Sequence[str], series: Sequence[Series], *, title: str
     if forecast and has_fc:
         allv += list(forecast)
     lo, hi = _scale(allv)
-    slots = list(labels) + (["Akhir tahun"] if has_fc else [])
+    slots = list(labels) + ([str(_("Akhir tahun"))] if has_fc else [])
     n = max(len(slots), 1)
 
     def xy(i: int, v: float) -> tuple[float, float]:
@@ -214,15 +216,15 @@ def quarter_chart(labels: Sequence[str], series: Sequence[Series], *, title: str
             parts.append(f'<text x="{x:.1f}" y="{ty:.1f}" font-size="10" text-anchor="middle" fill="{colour}">'
                          f"{number(v)}</text>")
         described.append(f"{s.name}: " + ", ".join(f"{labels[i]} {number(v)}" for i, v in pts) if pts
-                         else f"{s.name}: belum ada nilai")
+                         else f"{s.name}: {_('belum ada nilai')}")
     if forecast and has_fc:
         point = float(forecast[0])  # type: ignore[arg-type]
         low: float = point if forecast[1] is None else forecast[1]
         high: float = point if forecast[2] is None else forecast[2]
         x = left + plot_w * (n - 0.5) / n
-        _, y_lo = xy(0, low)
-        _, y_hi = xy(0, high)
-        _, y_pt = xy(0, point)
+        y_lo = xy(0, low)[1]
+        y_hi = xy(0, high)[1]
+        y_pt = xy(0, point)[1]
         purple = "#6a1b9a"
         parts.append(
             f'<line x1="{x:.1f}" y1="{y_lo:.1f}" x2="{x:.1f}" y2="{y_hi:.1f}" stroke="{purple}" stroke-width="3"/>'
@@ -235,7 +237,8 @@ def quarter_chart(labels: Sequence[str], series: Sequence[Series], *, title: str
             f"{number(point)}</text>"
             f'<text x="{x:.1f}" y="{y_lo + 17:.1f}" font-size="9" text-anchor="middle" fill="{purple}">'
             f"{number(low)}–{number(high)}</text>")
-        described.append(f"Proyeksi akhir tahun {number(point)}, rentang {number(low)} sampai {number(high)}")
+        described.append(_("Proyeksi akhir tahun %(point)s, rentang %(low)s sampai %(high)s")
+                         % {"point": number(point), "low": number(low), "high": number(high)})
     # key, under the plot
     kx, ky = left, height - 14
     for s in series:
@@ -248,7 +251,7 @@ def quarter_chart(labels: Sequence[str], series: Sequence[Series], *, title: str
     if has_fc:
         parts.append(f'<path d="M{kx + 4},{ky - 6} l6,6 l-6,6 l-6,-6 z" fill="#fff" stroke="#6a1b9a" '
                      f'stroke-width="2"/><text x="{kx + 14}" y="{ky + 4}" font-size="10">'
-                     "Proyeksi akhir tahun (titik dan rentang)</text>")
+                     f"{escape(str(_('Proyeksi akhir tahun (titik dan rentang)')))}</text>")
     if unit:
         parts.append(f'<text x="4" y="{top - 8}" font-size="10">{escape(unit)}</text>')
     desc = "; ".join(described)
@@ -281,7 +284,7 @@ def sparkline(values: Sequence[float | None], labels: Sequence[str], *, title: s
         parts.append(f'<text x="{left}" y="{height - 1}" font-size="9">{escape(labels[i0])}</text>'
                      f'<text x="{width - right}" y="{height - 1}" font-size="9" text-anchor="end">'
                      f"{escape(labels[i1])}</text>")
-    desc = ", ".join(f"{labels[i]}: {number(v)}" for i, v in pts) or "belum ada data"
+    desc = ", ".join(f"{labels[i]}: {number(v)}" for i, v in pts) or str(_("belum ada data"))
     return _svg(width, height, title, desc, "".join(parts), chart_id)
 
 

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import typst
+from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from nyata.core import anchors
 from nyata.core.models import Agency, Pemda, Quarter
@@ -44,6 +45,12 @@ def earlier_commitments(period: queries.Period) -> QuerySet[Commitment]:
 
 
 def pack_data(pemda: Pemda, period: queries.Period, agencies: QuerySet[Agency]) -> dict[str, Any]:
+    """The pack is an Indonesian document (its template and numbers are), whatever the reader's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _pack_data(pemda, period, agencies)
+
+
+def _pack_data(pemda: Pemda, period: queries.Period, agencies: QuerySet[Agency]) -> dict[str, Any]:
     if period.quarter_obj is None:
         period = queries.Period(period.year, period.quarter, Quarter.objects.filter(
             fiscal_year__year=period.year, number=period.quarter).select_related("fiscal_year").first())
