@@ -149,6 +149,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "nyata.core.middleware.TenantMiddleware",
+    # A session whose roles need a second factor reaches nothing until it passed one (core/signin.py).
+    "nyata.core.middleware.SecondFactorMiddleware",
     "nyata.core.middleware.PasswordExpiryMiddleware",
     # Last, so lockouts answer before any view runs (django-axes' requirement).
     "axes.middleware.AxesMiddleware",
@@ -355,6 +357,8 @@ OTP_TOTP_ISSUER = "Nyata"
 # Wrong second-factor codes double the wait (1, 2, 4 … seconds) up to this bound, so a run of
 # mistakes never locks anyone out for hours; a performance admin can also lift the wait.
 TOTP_MAX_DELAY_SECONDS = env_int("NYATA_TOTP_MAX_DELAY_SECONDS", 300, 1)
+# Between the password and the code of a two-step sign-in: after this long the password is asked again.
+SIGN_IN_CODE_MINUTES = env_int("NYATA_SIGN_IN_CODE_MINUTES", 5, 1)
 
 # Security events (lockouts, second-factor locks, admin roles, storage failures) go to this hook;
 # the default e-mails the Pemda's performance admins and NYATA_SECURITY_ALERT_EMAILS.

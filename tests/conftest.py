@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from nyata.core import actions
+from nyata.core import actions, signin
 from nyata.core.models import (
     Agency,
     Assignment,
@@ -52,10 +52,20 @@ class World:
         c = Client()
         if who == "outsider":
             assert self.outsider is not None
-            c.force_login(self.outsider)
+            signed_in(c, self.outsider)
         elif who is not None:
-            c.force_login(self.users[who])
+            signed_in(c, self.users[who])
         return c
+
+
+def signed_in(client: Client, user: User) -> Client:
+    """`force_login` as a sign-in that passed its second factor where the user's roles need one
+    (tests/security/test_sign_in_second_factor.py walks the real two steps)."""
+    client.force_login(user)
+    session = client.session
+    session[signin.PASSED] = user.pk
+    session.save()
+    return client
 
 
 def make_user(username: str) -> User:

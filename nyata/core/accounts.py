@@ -29,7 +29,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from nyata.core import audit
+from nyata.core import audit, security_events
 from nyata.core.actions import membership_grant, pemda_create, record_delete
 from nyata.core.models import Account, Agency, Membership, Official, Pemda, User
 from nyata.core.roles import GRANTABLE_ROLES, Role
@@ -437,6 +437,12 @@ def pemda_profile_save(*, actor: User | None, pemda: Pemda, before: dict[str, An
     pemda.full_clean()
     pemda.save()
     audit.record_update(actor, pemda, before)
+    roles_before = list(before.get("sign_in_factor_roles") or [])
+    if list(pemda.sign_in_factor_roles) != roles_before:
+        # Who must sign in with a second factor is a security setting: its change is a security event too.
+        security_events.record(security_events.SIGN_IN_FACTOR_ROLES_CHANGED, actor=actor, pemda=pemda,
+                               data={"before": roles_before, "after": list(pemda.sign_in_factor_roles)},
+                               alert=bool(set(roles_before) - set(pemda.sign_in_factor_roles)))
     return pemda
 
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from nyata.core.models import Agency, Assignment, FiscalYear, Membership, Official, Pemda, Position, Unit
-from nyata.core.roles import GRANTABLE_ROLES, Role
+from nyata.core.roles import GRANTABLE_ROLES, SIGN_IN_FACTOR_OPTIONAL_ROLES, Role
 from nyata.core.tenancy import unscoped
 from nyata.core.xlsx import number_message, parse_decimal
 from nyata.numbers import NumberError
@@ -256,10 +256,24 @@ class HttpsURLField(forms.URLField):
 
 
 class PemdaProfileForm(forms.ModelForm):
+    sign_in_factor_roles = forms.TypedMultipleChoiceField(
+        label=_("peran lain yang masuk dengan kode autentikator"),
+        choices=[(r.value, r.label) for r in Role if r in SIGN_IN_FACTOR_OPTIONAL_ROLES],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Admin kinerja, inspektorat dan operator platform selalu memasukkan kode dari aplikasi "
+                    "autentikator setelah kata sandi; peran yang dicentang di sini juga."),
+    )
+
     class Meta:
         model = Pemda
-        fields = ["name", "capital", "head_title", "public_base_url", "logo"]
+        fields = ["name", "capital", "head_title", "public_base_url", "logo", "sign_in_factor_roles"]
         field_classes = {"public_base_url": HttpsURLField}
+
+    def clean_sign_in_factor_roles(self) -> list[str]:
+        # Stored in the roles' own order, so the same choice is always the same value in the audit trail.
+        chosen = set(self.cleaned_data.get("sign_in_factor_roles") or ())
+        return [r.value for r in Role if r in chosen]
 
 
 class EmailForm(forms.Form):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
+from nyata.core import signin
 from nyata.core.access import LoginRequired, login_redirect
 from nyata.core.auth import memberships_of
 from nyata.core.models import Pemda
@@ -59,6 +60,23 @@ class TenantMiddleware:
         if isinstance(exception, LoginRequired):
             return login_redirect(request)
         return None
+
+
+class SecondFactorMiddleware:
+    """A signed-in user whose roles need a second factor reaches nothing until the session passed one.
+
+    Checked on every request (core/signin.py has the rule): a session marked as passed costs a
+    dictionary lookup; any other is decided from the memberships the request already loaded."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and not signin.passed(request) and signin.required(request.user):
+            held = signin.hold_request(request)
+            if held is not None:
+                return held
+        return self.get_response(request)
 
 
 class PasswordExpiryMiddleware:

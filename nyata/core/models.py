@@ -51,6 +51,10 @@ class Pemda(models.Model):
     )
     suspended_at = models.DateTimeField(_("ditangguhkan sejak"), null=True, blank=True)
     setup_done_at = models.DateTimeField(_("persiapan selesai"), null=True, blank=True)
+    # Roles (from roles.SIGN_IN_FACTOR_OPTIONAL_ROLES) that sign in with a second factor in this
+    # Pemda, besides those that always do (roles.SIGN_IN_FACTOR_ROLES).
+    sign_in_factor_roles = models.JSONField(_("peran lain yang masuk dengan kode autentikator"), default=list,
+                                            blank=True)
 
     class Meta:
         ordering = ["code"]

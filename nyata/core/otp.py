@@ -48,6 +48,20 @@ def demo_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, name=DEMO_DEVICE_NAME, confirmed=True).first()
 
 
+def any_demo_device() -> TOTPDevice | None:
+    """One demo device (they all share the demo's key), for the sign-in page: demo mode only."""
+    if not settings.DEMO_MODE or settings.PRODUCTION:
+        return None
+    return TOTPDevice.objects.filter(name=DEMO_DEVICE_NAME, confirmed=True).order_by("pk").first()
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The code the device's app shows now (the demo prints it; nothing else should)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return f"{totp.token():0{device.digits}d}"
+
+
 def qr_svg(device: TOTPDevice) -> str:
     return str(segno.make(device.config_url, error="m").svg_inline(scale=4, title="TOTP"))
 

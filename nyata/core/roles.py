@@ -53,6 +53,13 @@ ALL_ROLES: Roles = frozenset({
 SECOND_FACTOR_ROLES: Roles = frozenset({
     Role.LEADER, Role.PERF_ADMIN, Role.INSPECTOR, Role.AGENCY_HEAD, Role.PLATFORM_OPERATOR,
 })
+# Roles that always sign in with a second factor: the password, then a code from the authenticator
+# app (nyata.core.signin). They administer a Pemda, audit it, or host every Pemda.
+SIGN_IN_FACTOR_ROLES: Roles = frozenset({Role.PERF_ADMIN, Role.INSPECTOR, Role.PLATFORM_OPERATOR})
+# Roles a Pemda may add to those (Pemda.sign_in_factor_roles, on its profile page).
+SIGN_IN_FACTOR_OPTIONAL_ROLES: Roles = frozenset({
+    Role.LEADER, Role.PLANNER, Role.AGENCY_HEAD, Role.AGENCY_OPERATOR,
+})
 # Roles granted inside a Pemda by a membership (the directory's role choices).
 GRANTABLE_ROLES: Roles = frozenset({
     Role.LEADER, Role.PERF_ADMIN, Role.PLANNER, Role.INSPECTOR, Role.AGENCY_HEAD, Role.AGENCY_OPERATOR,
@@ -113,4 +120,5 @@ CONTENT_SETS: dict[str, Roles] = {
 NAMED_SETS: dict[str, Roles] = {
     **CONTENT_SETS, "PLATFORM_ROLES": PLATFORM_ROLES, "ALL_ROLES": ALL_ROLES,
     "SECOND_FACTOR_ROLES": SECOND_FACTOR_ROLES, "GRANTABLE_ROLES": GRANTABLE_ROLES,
+    "SIGN_IN_FACTOR_ROLES": SIGN_IN_FACTOR_ROLES, "SIGN_IN_FACTOR_OPTIONAL_ROLES": SIGN_IN_FACTOR_OPTIONAL_ROLES,
 }

@@ -44,6 +44,7 @@ SECOND_FACTOR_RESET = "nyata.security.second_factor_reset"
 SECOND_FACTOR_ENROLLED = "nyata.security.second_factor_enrolled"
 SECOND_FACTOR_REMOVED = "nyata.security.second_factor_removed"
 SECOND_FACTOR_LOGIN = "nyata.security.second_factor_login"
+SIGN_IN_FACTOR_ROLES_CHANGED = "nyata.security.sign_in_factor_roles_changed"
 PASSWORD_CHANGED = "nyata.security.password_changed"
 PASSWORD_CHECK_FAILED = "nyata.security.password_check_failed"
 ROLE_GRANTED = "nyata.security.role_granted"
@@ -63,6 +64,7 @@ LABELS = {
     SECOND_FACTOR_ENROLLED: _("Aplikasi autentikator didaftarkan"),
     SECOND_FACTOR_REMOVED: _("Aplikasi autentikator dihapus"),
     SECOND_FACTOR_LOGIN: _("Masuk dengan faktor kedua"),
+    SIGN_IN_FACTOR_ROLES_CHANGED: _("Peran yang wajib memakai kode autentikator saat masuk diubah"),
     PASSWORD_CHANGED: _("Kata sandi diganti"),
     PASSWORD_CHECK_FAILED: _("Kata sandi saat ini salah (konfirmasi ulang)"),
     ROLE_GRANTED: _("Peran diberikan"),
@@ -225,7 +227,11 @@ def on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpReque
 
 
 def on_logged_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
-    record(LOGIN_SUCCEEDED, actor=user, request=request)
+    device = getattr(request, "nyata_second_factor", None)  # set by signin.finish
+    if device is not None:
+        record(SECOND_FACTOR_LOGIN, actor=user, request=request, data={"device": device.pk})
+    else:
+        record(LOGIN_SUCCEEDED, actor=user, request=request)
 
 
 def on_locked_out(sender: Any, request: HttpRequest | None = None, username: str | None = None,

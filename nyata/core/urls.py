@@ -5,6 +5,7 @@ from nyata.core import views, views_accounts
 urlpatterns = [
     path("", views.home, name="home"),
     path("masuk/", views.login, name="login"),
+    path("masuk/kode/", views.login_code, name="login_code"),
     path("keluar/", views.logout, name="logout"),
     path("sandi/", views.password_change, name="password_change"),
     path("sandi/selesai/", views.password_change_done, name="password_change_done"),

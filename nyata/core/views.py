@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from nyata.core import actions, anchors, ratelimit, security_events
+from nyata.core import actions, anchors, otp, ratelimit, security_events, signin
 from nyata.core.access import NyataRequest, Policy, get_for_user, may_open, policy, reach
 from nyata.core.forms import (
     AgencyForm,
@@ -51,9 +51,29 @@ from nyata.core.xlsx import XLSX_CONTENT_TYPE, ImportErrors
 # Each sign-in attempt costs a password hash (deliberately slow): bounded per address, on top
 # of the lockout per username and address.
 LOGIN_LIMIT = ratelimit.Limit("login", settings.LOGIN_RATE_LIMIT, 600)
-_login = auth_views.LoginView.as_view(
-    template_name="registration/login.html", redirect_authenticated_user=True, authentication_form=LoginForm
-)
+
+
+def _demo_sign_in() -> dict[str, Any]:
+    """Demo mode only: the demo authenticator's key, so a visitor can pass the code step."""
+    device = otp.any_demo_device()
+    return {"demo_totp_secret": otp.secret_b32(device) if device else ""}
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in; the roles that need a second factor go on to the code (core/signin.py)."""
+
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+    authentication_form = LoginForm
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        return signin.begin(self.request, form.get_user(), self.get_success_url())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), **_demo_sign_in()}
+
+
+_login = LoginView.as_view()
 
 
 @policy(public=True)
@@ -61,6 +81,39 @@ def login(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST" and not LOGIN_LIMIT.take(request):
         return ratelimit.refused(request, LOGIN_LIMIT)
     return _login(request)
+
+
+@policy(public=True)
+def login_code(request: HttpRequest) -> HttpResponse:
+    """The second step: the code from the authenticator app of the user whose password passed."""
+    user = signin.pending_user(request)
+    if user is None:
+        if request.user.is_authenticated:
+            return redirect("home")
+        messages.info(request, _("Langkah kode berakhir (batasnya %(n)s menit) atau belum dimulai: masukkan "
+                                 "nama pengguna dan kata sandi lagi.") % {"n": settings.SIGN_IN_CODE_MINUTES})
+        return redirect("login")
+    error = ""
+    if request.method == "POST":
+        if not LOGIN_LIMIT.take(request):
+            return ratelimit.refused(request, LOGIN_LIMIT)
+        try:
+            device = otp.verify(user, request.POST.get("token", ""))
+        except otp.SecondFactorError as e:
+            otp.refused(e, user=user, request=request)
+            error = " ".join(e.messages)
+        else:
+            return signin.finish(request, user, device)
+    demo = otp.demo_device(user)
+    context = {
+        "subject": user,
+        "error": error,
+        "minutes": settings.SIGN_IN_CODE_MINUTES,
+        # Demo mode only (never in production): the demo authenticator's key and its current code.
+        "demo_secret": otp.secret_b32(demo) if demo else "",
+        "demo_code": otp.current_code(demo) if demo else "",
+    }
+    return render(request, "registration/login_code.html", context, status=400 if error else 200)
 
 
 logout = policy(public=True)(auth_views.LogoutView.as_view())
@@ -119,8 +172,6 @@ def security(request: NyataRequest) -> HttpResponse:
     """Add or remove an authenticator app (TOTP); either asks for the current password again."""
     from django.utils.safestring import mark_safe
 
-    from nyata.core import otp
-
     confirmed = otp.confirmed_devices(request.user)
     device = None if confirmed else otp.pending_device(request.user)
     errors: dict[str, str] = {}
@@ -135,6 +186,8 @@ def security(request: NyataRequest) -> HttpResponse:
                 return redirect("security")
             elif device is not None and otp.totp_confirm(actor=request.user, pemda=request.pemda, device=device,
                                                          token=request.POST.get("token", ""), request=request):
+                # A code from the new authenticator, after the password: the second factor of this session.
+                signin.mark_passed(request, request.user)
                 messages.success(request, _("Aplikasi autentikator aktif."))
                 return redirect("security")
             elif device is not None:
@@ -153,6 +206,9 @@ def security(request: NyataRequest) -> HttpResponse:
         "demo_secret": otp.secret_b32(demo) if demo else "",
         "error": errors.get("token", ""),
         "password_error": errors.get("current_password", ""),
+        # Signed in with the password only: this page is all the session may open until enrolled.
+        "sign_in_factor": signin.required(request.user),
+        "must_enrol": not confirmed and not signin.passed(request) and signin.required(request.user),
     }
     return render(request, "core/security.html", context, status=400 if errors else 200)
 
@@ -163,7 +219,7 @@ def security(request: NyataRequest) -> HttpResponse:
 def home(request: NyataRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         # A visitor is offered the public portal beside the sign-in form (the form posts to `login`).
-        return render(request, "registration/login.html", {"form": LoginForm(request), "next": ""})
+        return render(request, "registration/login.html", {"form": LoginForm(request), "next": "", **_demo_sign_in()})
     if request.user.is_platform_operator and request.pemda is None:
         return redirect("platform_home")
     if (

@@ -17,7 +17,7 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 
-from nyata.core import accounts, audit, otp
+from nyata.core import accounts, audit, otp, signin
 from nyata.core.access import NyataRequest, get_for_user, policy
 from nyata.core.forms import (
     EmailForm,
@@ -288,8 +288,11 @@ def password_set(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         accounts.password_set(user=user, password=form.cleaned_data["new_password1"])
-        auth_login(request, user, backend="nyata.core.auth.MembershipModelBackend")
         messages.success(request, _("Kata sandi tersimpan. Selamat datang di Nyata."))
+        if signin.required(user):
+            # The link proves the mailbox, not the authenticator: the code step (or enrolment) as at sign-in.
+            return signin.begin(request, user, "")
+        auth_login(request, user, backend=signin.BACKEND)
         with unscoped():
             roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
         if user.is_platform_operator:

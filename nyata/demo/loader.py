@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from django.conf import settings
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nyata.agreements import demo as agreements_demo
-from nyata.core import actions
+from nyata.core import actions, otp
+from nyata.core.auth import memberships_of
 from nyata.core.models import Agency, Assignment, FiscalYear, Location, Membership, Official, Pemda, Position, User
-from nyata.core.roles import Role
+from nyata.core.roles import SECOND_FACTOR_ROLES, Role
 from nyata.core.tenancy import tenant_scope, unscoped
 from nyata.dashboard import demo as dashboard_demo
 from nyata.onboarding.actions import pemda_setup_done
@@ -308,6 +311,24 @@ def load_platform_operator() -> DemoAccount:
     return DemoAccount(user.username, str(Role.PLATFORM_OPERATOR.label), "—", "—")
 
 
+def _demo_authenticators(accounts: list[DemoAccount]) -> None:
+    """Demo mode only: every demo account whose role uses a second factor (to sign, or to sign in)
+    gets the demo's authenticator, whose key the sign-in and security pages show in demo mode, so
+    the code step needs no phone. Never in production (the command refuses to run there)."""
+    if not settings.DEMO_MODE:
+        return
+    with unscoped():
+        for user in User.objects.filter(username__in=[a.username for a in accounts]):
+            roles = {m.role for m in memberships_of(user)}
+            if user.is_platform_operator:
+                roles.add(Role.PLATFORM_OPERATOR)
+            devices = TOTPDevice.objects.filter(user=user, name=otp.DEMO_DEVICE_NAME)
+            if not roles & SECOND_FACTOR_ROLES or devices.exists():
+                continue
+            TOTPDevice.objects.create(user=user, name=otp.DEMO_DEVICE_NAME, key=agreements_demo.DEMO_TOTP_KEY,
+                                      confirmed=True)
+
+
 def load() -> list[DemoAccount]:
     province_pemda, province = load_province()
     regency_pemda, regency = load_regency()
@@ -323,4 +344,6 @@ def load() -> list[DemoAccount]:
             # Both demo Pemda have run 2025 and signed their 2026 PKs: they are past setup, and
             # their admins land on Beranda, not on the checklist for the year being planned.
             pemda_setup_done(actor=None, pemda=pemda)
-    return province + regency + [platform]
+    accounts = province + regency + [platform]
+    _demo_authenticators(accounts)
+    return accounts

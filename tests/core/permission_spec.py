@@ -54,6 +54,7 @@ PAGES: dict[str, tuple[str, str, str] | str] = {
     "fiscal_year_list": ("LAPI", "A", AGENCY),
     "home": PUBLIC,  # a visitor sees sign-in and the portal; signed-in people are sent to their home
     "login": PUBLIC,
+    "login_code": PUBLIC,  # the second step: only the session whose password passed a few minutes ago
     "logout": PUBLIC,
     "membership_list": ("A", "A", AGENCY),
     "password_reset": PUBLIC,

@@ -15,11 +15,13 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -137,12 +139,77 @@ def shot(page: Any, name: str) -> Path:
     return path
 
 
+# --- signing in as a demo account -------------------------------------------------------------
+# The performance admins, inspectors and the platform operator type a code after the password
+# (nyata/core/signin.py), from the demo's authenticator (its key: nyata/agreements/demo.py). The
+# server takes each code once per device, so one account cannot sign in twice within one 30-second
+# step: the plain-HTTP walks sign each account in once per test session and share its cookies
+# (`signed_in_cookies`); a browser signing in through the form waits for a fresh step if it must.
+
+CODE_STEP = 30
+_steps: dict[tuple[str, str], int] = {}  # (server, account) → the last time step whose code was typed
+_steps_lock = threading.Lock()
+_sessions: dict[tuple[str, str], list[tuple[str, str]]] = {}  # (server, account) → its sign-in's cookies
+_sessions_lock = threading.Lock()
+
+
+def demo_code(base: str, username: str) -> str:
+    """The demo authenticator's code for a step this account has not typed a code in yet."""
+    from django_otp.oath import TOTP
+
+    from nyata.agreements.demo import DEMO_TOTP_KEY
+
+    while True:
+        now = time.time()
+        step = int(now // CODE_STEP)
+        with _steps_lock:
+            # Not in a step's last seconds either: the server may already be in the next one.
+            if _steps.get((base, username), -1) < step and now % CODE_STEP < CODE_STEP - 3:
+                _steps[(base, username)] = step
+                totp = TOTP(bytes.fromhex(DEMO_TOTP_KEY))
+                totp.time = now
+                return f"{totp.token():06d}"
+        time.sleep(0.5)
+
+
+def _sign_in(base: str, username: str, password: str) -> list[tuple[str, str]]:
+    """One sign-in through the real form (CSRF token and all) and, where asked, the code step."""
+    import requests
+
+    s = requests.Session()
+    form = s.get(base + "/masuk/", timeout=30)
+    post: dict[str, Any] = {"headers": {"Referer": base + "/masuk/"}, "allow_redirects": False, "timeout": 30}
+    r = s.post(base + "/masuk/", data={"username": username, "password": password, "next": "/",
+                                       "csrfmiddlewaretoken": s.cookies.get("csrftoken") or ""}, **post)
+    assert form.status_code == 200 and r.status_code == 302, f"{username} cannot sign in ({r.status_code})"
+    if r.headers["Location"].startswith("/masuk/kode/"):
+        r = s.post(base + "/masuk/kode/", data={"token": demo_code(base, username),
+                                                "csrfmiddlewaretoken": s.cookies.get("csrftoken") or ""}, **post)
+        assert r.status_code == 302, f"{username}: the code step refused the demo code ({r.status_code})"
+    return [(c.name, c.value or "") for c in s.cookies]
+
+
+def signed_in_cookies(base: str, username: str, password: str = DEMO_PASSWORD) -> list[tuple[str, str]]:
+    """The cookies of `username`'s one sign-in per test session (name, value), shared by every caller."""
+    with _sessions_lock:
+        key = (base, username)
+        if key not in _sessions:
+            _sessions[key] = _sign_in(base, username, password)
+        return _sessions[key]
+
+
 def login(page: Any, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the form in the browser, typing the demo code where the role asks for one."""
     page.goto("/masuk/")
     page.get_by_label("Nama pengguna").fill(username)
     page.get_by_label("Kata sandi").fill(password)
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_load_state("networkidle")
+    if urlsplit(page.url).path == "/masuk/kode/":
+        base = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
+        page.get_by_label("Kode autentikator (6 digit)").fill(demo_code(base, username))
+        page.get_by_role("button", name="Masuk").click()
+        page.wait_for_load_state("networkidle")
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -47,6 +47,7 @@ UNREACHED = {
     # Pages reached by a link outside the product, or only in states the demo's first pages are not in.
     "password_set": "reached from an e-mailed link with a one-time token",
     "password_change_done": "reached only after a password change (a POST)",
+    "login_code": "the sign-in's second step, only for a session whose password has just passed (the login helpers)",
 }
 
 # Linked only from objects in some states: whether the three pages walked per kind include one

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.conftest import World
+from tests.conftest import World, signed_in
 from tests.e2e.walk import ClientSession, page_problems, walk
 
 
@@ -31,9 +31,7 @@ def _templates(settings: Any, replaced: dict[str, str]) -> None:
 
 
 def _session(world: World, who: str) -> ClientSession:
-    client = Client(raise_request_exception=False)
-    client.force_login(world.users[who])
-    return ClientSession(client)
+    return ClientSession(signed_in(Client(raise_request_exception=False), world.users[who]))
 
 
 def test_a_page_that_crashes_fails_the_walk(world: World, settings: Any) -> None:

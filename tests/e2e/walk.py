@@ -38,7 +38,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import lxml.html
 import requests
 
-from tests.e2e.fixtures import DEMO_PASSWORD
+from tests.e2e.fixtures import signed_in_cookies
 
 ANONYMOUS = "anonim"
 ACCOUNTS = (
@@ -129,20 +129,13 @@ def is_download(url: str) -> bool:
 
 
 def login(base: str, username: str) -> requests.Session:
-    """A session logged in through the real form (CSRF token and all), like a person would."""
+    """A session of the account's one sign-in per test session (through the real form and, where the
+    role asks for it, the code step: fixtures.signed_in_cookies), like a person would."""
     s = requests.Session()
     if username == ANONYMOUS:
         return s
-    form = s.get(base + "/masuk/", timeout=30)
-    token = s.cookies.get("csrftoken") or ""
-    r = s.post(
-        base + "/masuk/",
-        data={"username": username, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token, "next": "/"},
-        headers={"Referer": base + "/masuk/"},
-        allow_redirects=False,
-        timeout=30,
-    )
-    assert form.status_code == 200 and r.status_code == 302, f"{username} cannot log in ({r.status_code})"
+    for name, value in signed_in_cookies(base, username):
+        s.cookies.set(name, value)
     return s
 
 

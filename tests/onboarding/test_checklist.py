@@ -11,7 +11,7 @@ from django.test import Client
 from nyata.core import accounts
 from nyata.core.models import Pemda, User
 from nyata.core.tenancy import tenant_scope, unscoped
-from tests.conftest import World
+from tests.conftest import World, signed_in
 from tests.reporting.factories import signed_pk
 
 
@@ -20,9 +20,7 @@ def _new_admin() -> tuple[Pemda, Client]:
         pemda, user, _link = accounts.pemda_register(actor=None, code="16.99", name="Kabupaten Kosong",
                                                      kind="kabupaten", admin_username="admin.kosong",
                                                      admin_email="admin@kosong.go.id", send=False)
-    client = Client()
-    client.force_login(User.objects.get(pk=user.pk))
-    return pemda, client
+    return pemda, signed_in(Client(), User.objects.get(pk=user.pk))
 
 
 @pytest.mark.django_db

@@ -24,8 +24,9 @@ def account_lines(accounts: Iterable[DemoAccount]) -> list[str]:
         if device is not None:
             secrets.append(f"  {a.username:<20} {otp.secret_b32(device)}")
     if secrets:
-        lines += ["Penandatangan demo: kunci TOTP untuk aplikasi autentikator (juga sebagai kode QR di "
-                  "halaman Keamanan akun, /keamanan/):", *secrets]
+        lines += ["Kunci TOTP demo untuk aplikasi autentikator: untuk menandatangani, dan untuk masuk sebagai "
+                  "admin kinerja, inspektorat atau operator platform (juga sebagai kode QR di halaman Keamanan "
+                  "akun, /keamanan/; langkah kode di demo menampilkan kode yang berlaku):", *secrets]
     return lines
 
 
