@@ -3,7 +3,8 @@
 Every refusal answers `{"detail": "<message in the user's language>"}`: 401/403 from
 `api_policy`, 404 from `get_for_user`, 422 for an action's `ValidationError` or an
 import's `ImportErrors`, 503 when the database dropped mid-request (`nyata.core.outage`), and
-500 for anything unexpected (logged with its traceback, never shown), mapped here once on the API instance instead of by each handler.
+500 for anything unexpected (logged with its traceback, never shown), mapped here once on the
+API instance instead of by each handler.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, cast
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from nyata.core.access import NyataRequest, agency_for_user, get_for_user, polic
 from nyata.core.models import Agency, Quarter
 from nyata.core.roles import ADMINS, AGENCY_HEADS, AGENCY_OPERATORS, INSPECTORS, OVERSEERS, PEMDA_MEMBERS
 from nyata.core.xlsx import XLSX_CONTENT_TYPE, ImportErrors
+from nyata.planning.models import engine_polarity
 from nyata.reporting import actions, excel, files, queries, rules
 from nyata.reporting.models import (
     BudgetRealisation,
@@ -30,6 +32,7 @@ from nyata.reporting.models import (
     SelfCritique,
     Status,
 )
+from nyata.scoring import Polarity, PolarityKind, achievement
 
 
 def _is_htmx(request: NyataRequest) -> bool:
@@ -342,10 +345,13 @@ def _prefill(agency: Agency, quarter: Quarter) -> tuple[str, dict[str, list[dict
         target = queries.quarter_target(ai, quarter.number)
         if r is None or r.value is None or target is None:
             continue
-        behind = r.value < target if ai.polarity != "lower_is_better" else r.value > target
-        if behind:
-            gaps.append({"agreement_indicator_id": ai.pk, "description": _("%(n)s di bawah target") % {"n": ai.name},
-                         "size": abs(target - r.value)})
+        # Behind means short of 100 % by the engine's own rule (a range is met anywhere inside it).
+        polarity = engine_polarity(ai.polarity, ai.range_low, ai.range_high)
+        ach, _flags = achievement(float(target), float(r.value), polarity)
+        if ach is not None and ach < 100:
+            gaps.append({"agreement_indicator_id": ai.pk,
+                         "description": _("%(n)s belum mencapai target") % {"n": ai.name},
+                         "size": _distance(r.value, target, polarity)})
     snap = ScoreSnapshot.objects.filter(agency=agency, year=quarter.fiscal_year.year,
                                         quarter__lte=quarter.number).order_by("-quarter").first()
     if snap is not None:
@@ -357,6 +363,15 @@ def _prefill(agency: Agency, quarter: Quarter) -> tuple[str, dict[str, list[dict
     if overdue:
         lines.append(_("%(n)d tindakan perbaikan lewat tenggat.") % {"n": overdue})
     return "\n".join(lines), {"gaps": gaps, "products": [], "causes": [], "actions": []}
+
+
+def _distance(value: Decimal, target: Decimal, polarity: Polarity) -> Decimal:
+    """How far a value is from meeting its target: from the nearer bound for a range."""
+    if polarity.kind is PolarityKind.RANGE and polarity.low is not None:
+        low = Decimal(str(polarity.low))
+        high = Decimal(str(polarity.high)) if polarity.high is not None else low
+        return low - value if value < low else max(value - high, Decimal(0))
+    return abs(target - value)
 
 
 def _slots(group: str, rows: list[Any]) -> list[Any]:

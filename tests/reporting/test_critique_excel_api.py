@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 from decimal import Decimal
+from decimal import Decimal as D
 from typing import Any
 
 import openpyxl
@@ -77,7 +78,7 @@ def test_a_draft_is_prefilled_from_the_data_and_last_quarter_actions_get_a_statu
                                        agreement_indicator_id=pk.indicators["I2"].pk, value="40")
     page = world.client("agency_head").get(reverse("report_self_critique", args=[pk.agency.pk, pk.q1.pk]))
     text = page.content.decode()
-    assert "di bawah target" in text and 'value="10"' in text
+    assert "belum mencapai target" in text and 'value="10"' in text
     with tenant_scope(world.a):
         actions.self_critique_save(actor=world.users["agency_head"], agency=pk.agency, quarter=pk.q1, summary="s",
                                    data={"gaps": [{"description": "x", "size": "1"}],
@@ -94,6 +95,26 @@ def test_a_draft_is_prefilled_from_the_data_and_last_quarter_actions_get_a_statu
         with pytest.raises(ValidationError, match="Status tindakan"):
             actions.self_critique_save(actor=world.users["agency_head"], agency=pk.agency, quarter=q2, summary="",
                                        data={}, previous={ca.pk: ("bogus", "")})
+
+
+def test_the_draft_reads_behind_target_by_the_engine_rule_a_range_met_anywhere_inside(world: World, pk: Pk) -> None:
+    """A range indicator was compared with its quarter target as a plain number: a value inside the
+    range but under that number was "behind", one above the range was not."""
+    ai = pk.indicators["I2"]
+    with tenant_scope(world.a):
+        type(ai).objects.filter(pk=ai.pk).update(polarity="range", range_low=D("2"), range_high=D("4"),
+                                                 q1_target=D("3"))
+
+    def gaps(value: str) -> str:
+        with tenant_scope(world.a):
+            actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency, quarter=pk.q1,
+                                           agreement_indicator_id=ai.pk, value=value)
+        page = world.client("agency_head").get(reverse("report_self_critique", args=[pk.agency.pk, pk.q1.pk]))
+        return page.content.decode()
+
+    assert f"{ai.name} belum mencapai target" not in gaps("2.5")  # inside the range, under the quarter's 3
+    text = gaps("5")  # above the range
+    assert f"{ai.name} belum mencapai target" in text and 'value="1"' in text  # one above the upper bound
 
 
 # --- Excel -----------------------------------------------------------------------------------------
