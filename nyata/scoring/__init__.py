@@ -30,7 +30,6 @@ from .model import (
     Result,
     ScoringConfig,
 )
-from .reference import score_reference
 from .vector import (
     BulkResult,
     Columns,
@@ -70,7 +69,6 @@ __all__ = [
     "rank_sensitivity",
     "score_columns",
     "score_pemda",
-    "score_reference",
     "sdg_progress",
     "to_result",
     "ytd",

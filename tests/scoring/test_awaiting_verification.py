@@ -12,8 +12,9 @@ from datetime import date
 
 import pytest
 
-from nyata.scoring import HIGHER, Observation, ScoringConfig, score_pemda, score_reference
+from nyata.scoring import HIGHER, Observation, ScoringConfig, score_pemda
 from nyata.scoring.model import AgencyResult, Aggregation, Result
+from tests.scoring.reference import score_reference
 
 Engine = Callable[..., Result]
 

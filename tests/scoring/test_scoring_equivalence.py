@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from nyata.scoring import LowerFormula, ScoringConfig, score_pemda, score_reference
+from nyata.scoring import LowerFormula, ScoringConfig, score_pemda
+from tests.scoring.reference import score_reference
 
 from .helpers import close, random_rows
 

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from .formulas import (
+from nyata.scoring.formulas import (
     achievement,
     cap_value,
     category,
@@ -23,7 +23,7 @@ from .formulas import (
     ytd,
     ytd_target_without_quarterly,
 )
-from .model import (
+from nyata.scoring.model import (
     AgencyResult,
     Aggregation,
     Ambition,
