@@ -33,7 +33,10 @@ from nyata.core.roles import AGENCY_ROLES, COMMITMENT_WRITERS, OVERSEERS, PEMDA_
 from nyata.core.xlsx import XLSX_CONTENT_TYPE
 from nyata.dashboard import actions, agenda, charts, pack, queries
 from nyata.dashboard.models import Commitment
+from nyata.planning.models import engine_polarity
 from nyata.projects.models import Project
+from nyata.reporting.scores import config_for
+from nyata.scoring import Aggregation, ForecastResult, forecast_series
 
 
 def _agencies(request: NyataRequest) -> QuerySet[Agency]:
@@ -155,20 +158,14 @@ def agency(request: NyataRequest, pk: int) -> HttpResponse:
     return render(request, "dashboard/agency.html", ctx)
 
 
-def _forecast(ai: Any, pemda: Any, period: queries.Period, values: list[float | None]) -> Any:
+def _forecast(ai: Any, pemda: Any, period: queries.Period, values: list[float | None]) -> ForecastResult | None:
     """The engine's year-end forecast for this one series (verified values only)."""
-    from nyata.planning.models import engine_polarity
-    from nyata.reporting.scores import config_for
-    from nyata.scoring import Aggregation, Observation, score_pemda
-
-    pol = engine_polarity(ai.polarity, ai.range_low, ai.range_high)
-    agg = Aggregation.parse(ai.aggregation or "last")
-    rows = [Observation(pemda.code, "x", "i", period.year, q, None if t is None else float(t),
-                        values[q - 1] if q <= period.quarter else None, pol, agg)
-            for q, t in enumerate(ai.quarter_targets, start=1)]
-    rows.append(Observation(pemda.code, "x", "i", period.year, None, float(ai.annual_target), None, pol, agg))
-    result = score_pemda(rows, config_for(pemda, period.year))
-    return result.forecasts[0] if result.forecasts else None
+    return forecast_series(
+        year=period.year, as_of_quarter=period.quarter, annual_target=float(ai.annual_target),
+        quarter_targets=[None if t is None else float(t) for t in ai.quarter_targets], values=values,
+        polarity=engine_polarity(ai.polarity, ai.range_low, ai.range_high),
+        aggregation=Aggregation.parse(ai.aggregation or "last"), config=config_for(pemda, period.year),
+    )
 
 
 @policy(PEMDA_MEMBERS)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .api import rank_sensitivity, score_pemda, to_result
+from .api import forecast_series, rank_sensitivity, score_pemda, to_result
 from .formulas import (
     absorption_pct,
     achievement,
@@ -64,6 +64,7 @@ __all__ = [
     "category",
     "efficiency",
     "efficiency_array",
+    "forecast_series",
     "forecast_year_end",
     "rank_min",
     "rank_sensitivity",

@@ -14,11 +14,13 @@ from .model import (
     CATEGORY_CODES,
     FORECAST_ORDER,
     AgencyResult,
+    Aggregation,
     AmbitionResult,
     Contribution,
     ForecastResult,
     IndicatorResult,
     Observation,
+    Polarity,
     Result,
     ScoringConfig,
     flags_from_bits,
@@ -67,6 +69,30 @@ def score_pemda(
     cols = Columns.from_rows(rows)
     br = score_columns(cols, cfg, weights=weights)
     return to_result(rows, cols, br)
+
+
+def forecast_series(
+    *,
+    year: int,
+    as_of_quarter: int,
+    annual_target: float,
+    quarter_targets: Sequence[float | None],
+    values: Sequence[float | None],
+    polarity: Polarity,
+    aggregation: Aggregation,
+    config: ScoringConfig | None = None,
+) -> ForecastResult | None:
+    """The year-end forecast of one indicator's series, by the same rules as a whole Pemda's.
+
+    `values[q - 1]` is quarter q's verified realisation; quarters after `as_of_quarter` are
+    ignored. One series scored alone: the forecast of a row does not depend on the others.
+    """
+    rows = [Observation("-", "-", "-", year, q, t, values[q - 1] if q <= as_of_quarter and q <= len(values)
+                        else None, polarity, aggregation)
+            for q, t in enumerate(quarter_targets, start=1)]
+    rows.append(Observation("-", "-", "-", year, None, annual_target, None, polarity, aggregation))
+    result = score_pemda(rows, config)
+    return result.forecasts[0] if result.forecasts else None
 
 
 def to_result(rows: Sequence[Observation], cols: Columns, br: BulkResult) -> Result:
