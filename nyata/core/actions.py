@@ -160,5 +160,6 @@ def chain_anchor(*, actor: User | None, pemda: Pemda) -> anchors.Anchor:
             audit.record(pemda=pemda, actor=actor, action="nyata.audit.anchor_requested", obj=pemda)
     anchor = audit.anchor(pemda, by=actor.get_username() if actor is not None else "system")
     security_events.record(security_events.SEAL_USED, actor=actor, pemda=pemda,
-                           data={"purpose": "audit_anchor", "seq": anchor.seq})
+                           data={"purpose": "audit_anchor", "seq": anchor.seq, "line": anchor.line_no,
+                                 "line_sha256": anchor.line_sha256, "file": anchor.file_id})
     return anchor

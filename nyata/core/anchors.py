@@ -16,6 +16,7 @@ still matches. The file is written O_APPEND, 0600, under an exclusive lock.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import fcntl
 import hashlib
@@ -61,6 +62,8 @@ class Anchor:
     events: int
     anchored_at: str
     by: str
+    line_sha256: str = ""  # this line's SHA-256 (the next line links to it)
+    file_id: str = ""  # the SHA-256 of the file's first line: which file the line belongs to
 
     @property
     def short_hash(self) -> str:
@@ -206,9 +209,10 @@ def write(pemda: Pemda, last: AuditEvent | None, *, by: str = "system") -> Ancho
         return _canonical({**doc, "sig": base64.b64encode(_sign(key, _canonical(doc))).decode()})
 
     path = path_for(pemda)
-    line = _append(path, make_line)
-    n = path.read_bytes().count(b"\n")
-    return _anchor_of(json.loads(line), n)
+    line = _append(path, make_line).strip(b"\n")
+    lines = path.read_bytes().splitlines()
+    return dataclasses.replace(_anchor_of(json.loads(line), len(lines)), line_sha256=hashlib.sha256(line).hexdigest(),
+                               file_id=hashlib.sha256(lines[0]).hexdigest())
 
 
 def _anchor_of(doc: dict[str, Any], line_no: int) -> Anchor:
@@ -266,9 +270,39 @@ def read(pemda: Pemda) -> FileState:
                                         f"(SHA-256 {doc['cert_sha256'][:16]}…)")
         if anchor.pemda_id != pemda.pk:
             return FileState(path, out, f"line {n} is the anchor of another Pemda (id {anchor.pemda_id})")
-        out.append(anchor)
         prev = hashlib.sha256(raw).hexdigest()
+        out.append(dataclasses.replace(anchor, line_sha256=prev, file_id=hashlib.sha256(lines[0]).hexdigest()))
     return FileState(path, out, "")
+
+
+def recorded(pemda: Pemda) -> list[dict[str, Any]]:
+    """The anchors the Pemda's security log recorded as uses of the seal (line, its hash, file)."""
+    from nyata.core import security_events
+    from nyata.core.models import SecurityEvent
+
+    rows = (SecurityEvent.objects.filter(chain=pemda.pk, action=security_events.SEAL_USED).order_by("seq")
+            .values_list("data", "created_at"))
+    return [{**d, "at": at} for d, at in rows if isinstance(d, dict) and d.get("purpose") == "audit_anchor"
+            and isinstance(d.get("line"), int)]
+
+
+def tail_problem(state: FileState, log: list[dict[str, Any]]) -> str:
+    """A file cannot prove its own last lines were not removed; the security log, kept in the
+    database, remembers each line written. Someone who can change the anchors but not the
+    database (or not both consistently) is found here."""
+    if not state.anchors:
+        return ""  # no file here: a restore into a new place, or removed (the verify command says which to check)
+    have = {a.line_no: a.line_sha256 for a in state.anchors}
+    for entry in log:
+        if entry.get("file") != state.anchors[0].file_id:
+            continue  # a file moved aside earlier (after a restore, a new seal)
+        line = int(entry["line"])
+        if line not in have:
+            return (f"line {line} (anchored {entry['at']:%Y-%m-%d %H:%M} UTC), recorded in the security log, is "
+                    "missing from the file: its last lines were removed")
+        if have[line] != entry.get("line_sha256"):
+            return f"line {line} differs from the line the security log recorded"
+    return ""
 
 
 def latest(pemda: Pemda) -> Anchor | None:

@@ -316,8 +316,9 @@ def verify_pemda(pemda: Pemda) -> list[Break]:
     if found is not None:
         out.append(found)
     state = anchors.read(pemda)
-    if state.problem:
-        out.append(Break(pemda.code, 0, None, state.problem, anchors_file=str(state.path)))
+    problem = state.problem or anchors.tail_problem(state, anchors.recorded(pemda))
+    if problem:
+        out.append(Break(pemda.code, 0, None, problem, anchors_file=str(state.path)))
     mismatch = anchors.compare(pemda, state.anchors)
     if mismatch is not None:
         out.append(Break(pemda.code, mismatch.seq, mismatch.event_id, mismatch.reason))

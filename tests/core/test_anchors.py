@@ -311,3 +311,24 @@ def test_an_unreadable_anchors_file_is_said_not_a_server_error(world: World) -> 
     assert "cannot be read" in _verify_fails()
     page = world.client("perf_admin").get(reverse("security_event_list"))
     assert page.status_code == 200 and "Berkas jangkar bermasalah" in page.content.decode()
+
+
+def test_the_last_anchor_lines_removed_are_caught_by_the_security_log(world: World) -> None:
+    """A file cannot prove its own tail; the security log remembers each line written (an
+    attacker at the anchors mount without the database, or without rewriting both, is found)."""
+    path = _two_anchors(world)
+    _add_events(world, 1)
+    _anchor()
+    kept = _lines(world)[:1]
+    path.write_bytes(b"\n".join(kept) + b"\n")
+    message = _verify_fails()
+    assert "line 2" in message and "missing from the file: its last lines were removed" in message
+
+
+def test_a_restore_into_a_new_place_without_the_anchors_file_is_told_not_failed(world: World, settings: Any,
+                                                                                tmp_path: Path) -> None:
+    _anchor()
+    settings.AUDIT_ANCHOR_DIR = tmp_path / "elsewhere"
+    out = StringIO()
+    call_command("audit", "verify", "--pemda", "99", stdout=out)
+    assert "no anchors yet" in out.getvalue() and "the security log records 1 anchor(s)" in out.getvalue()

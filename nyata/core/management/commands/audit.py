@@ -55,6 +55,12 @@ class Command(BaseCommand):
             if not state.anchors and not state.problem:
                 self.stdout.write(f"Pemda {pemda.code}: belum ada jangkar / no anchors yet "
                                   f"({state.path}); chain checked on its own. Run `nyata audit anchor`.")
+                log = anchors.recorded(pemda)
+                if log:  # expected after a restore into a new place; otherwise the file was removed
+                    self.stdout.write(self.style.WARNING(
+                        f"Pemda {pemda.code}: the security log records {len(log)} anchor(s), the latest "
+                        f"{log[-1]['at']:%Y-%m-%d %H:%M} UTC, but there is no anchors file here: unless this "
+                        "database was restored to a new place, the file was removed (check NYATA_AUDIT_ANCHOR_DIR)."))
             elif state.anchors:
                 last = state.anchors[-1]
                 self.stdout.write(f"Pemda {pemda.code}: {len(state.anchors)} jangkar / anchors, latest seq {last.seq} "
