@@ -6,11 +6,13 @@ before the tamper, outside the database: `nyata audit anchor` (daily, and on dem
 head of each Pemda's chain (seq, event id, hash, the hash it links to, time, event count), signed
 with the Pemda's seal key, as one line of `AUDIT_ANCHOR_DIR/<pemda-code>.jsonl`. Each line holds
 the SHA-256 of the line before it, so a line removed from the middle or edited is found; the
-file's tail is protected by where it lives (an append-only or WORM mount, docs/deployment.md) and
-by the latest anchor being printed in the meeting pack.
+file's tail is protected by where it lives (an append-only or WORM mount, docs/deployment.md), by
+the security log's record of each line written, and by the latest anchor being printed in the
+meeting pack.
 
-`check` compares a chain with its anchors and names the first event after the last anchor that
-still matches. The file is written O_APPEND, 0600, under an exclusive lock.
+`read` checks the file line by line; `compare` checks a chain against its anchors and names the
+first event after the last anchor point that still matches. The file is written O_APPEND, 0600,
+under an exclusive lock. `audit.anchor` and `audit.verify_pemda` are the ways in.
 """
 
 from __future__ import annotations
