@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import TestCase
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -59,6 +60,19 @@ class Plan:
 
     def token(self, who: str) -> str:
         return f"{totp(bytes.fromhex(KEYS[who])):06d}"
+
+    def sign_both(self) -> Agreement:
+        """The PK locked by the admin and signed by both parties with their codes, sealed after commit."""
+        w = self.world
+        with tenant_scope(w.a):
+            a = actions.agreement_lock(actor=w.users["perf_admin"], agreement=self.pk)
+            with TestCase.captureOnCommitCallbacks(execute=True):  # the seal runs after commit
+                actions.agreement_sign(actor=w.users["agency_head"], agreement=a, party="first",
+                                       otp_token=self.token("agency_head"))
+                actions.agreement_sign(actor=w.users["leader"], agreement=a, party="second",
+                                       otp_token=self.token("leader"))
+            a.refresh_from_db()
+            return a
 
 
 def _plan_for_world(w: World) -> Plan:

@@ -33,17 +33,6 @@ def _state(a: Agreement) -> tuple[Any, ...]:
             a.document_sha256)
 
 
-def _sign_both(plan: Plan) -> Agreement:
-    w = plan.world
-    a = actions.agreement_lock(actor=w.users["perf_admin"], agreement=plan.pk)
-    with TestCase.captureOnCommitCallbacks(execute=True):  # the seal runs after commit
-        actions.agreement_sign(actor=w.users["agency_head"], agreement=a, party="first",
-                               otp_token=plan.token("agency_head"))
-        actions.agreement_sign(actor=w.users["leader"], agreement=a, party="second", otp_token=plan.token("leader"))
-    a.refresh_from_db()
-    return a
-
-
 def test_generate_snapshots_the_plan(plan: Plan) -> None:
     with tenant_scope(plan.world.a):
         pk = plan.pk
@@ -161,7 +150,7 @@ def test_sign_twice_refused(plan: Plan) -> None:
 
 def test_signing_seals_and_pyhanko_validates_against_the_demo_ca(plan: Plan) -> None:
     with tenant_scope(plan.world.a):
-        a = _sign_both(plan)
+        a = plan.sign_both()
         assert a.status == "signed" and a.chain_seq and len(a.chain_hash) == 64
         sigs = list(a.signatures.order_by("party"))
         assert [s.party for s in sigs] == ["first", "second"]
@@ -183,7 +172,7 @@ def test_signing_seals_and_pyhanko_validates_against_the_demo_ca(plan: Plan) -> 
 
 def test_signed_pk_is_frozen_against_plan_edits(plan: Plan) -> None:
     with tenant_scope(plan.world.a):
-        a = _sign_both(plan)
+        a = plan.sign_both()
         IndicatorTarget.objects.filter(indicator=plan.indicator, year=2026).update(value=Decimal("99"))
         row = a.indicators.get(indicator=plan.indicator)
         assert row.annual_target == Decimal("80")
@@ -197,7 +186,7 @@ def test_amendment_supersedes_after_signing(plan: Plan) -> None:
     w = plan.world
     admin = w.users["perf_admin"]
     with tenant_scope(w.a):
-        old = _sign_both(plan)
+        old = plan.sign_both()
         with pytest.raises(ValidationError, match="tiga alasan"):
             actions.agreement_amend(actor=admin, agreement=old, reason="because")
         IndicatorTarget.objects.filter(indicator=plan.indicator, year=2026).update(value=Decimal("82"))

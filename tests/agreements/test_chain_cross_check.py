@@ -4,27 +4,11 @@ finds it, because each signed PK holds the chain's head at its signing (issue 15
 from __future__ import annotations
 
 from django.db import connection
-from django.test import TestCase
 
-from nyata.agreements import actions
-from nyata.agreements.models import Agreement
 from nyata.core import audit
 from nyata.core.models import AuditChainHead, AuditEvent
-from nyata.core.tenancy import tenant_scope, unscoped
+from nyata.core.tenancy import unscoped
 from tests.agreements.conftest import Plan
-
-
-def _sign_both(plan: Plan) -> Agreement:
-    w = plan.world
-    with tenant_scope(w.a):
-        a = actions.agreement_lock(actor=w.users["perf_admin"], agreement=plan.pk)
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            actions.agreement_sign(actor=w.users["agency_head"], agreement=a, party="first",
-                                   otp_token=plan.token("agency_head"))
-            actions.agreement_sign(actor=w.users["leader"], agreement=a, party="second",
-                                   otp_token=plan.token("leader"))
-        a.refresh_from_db()
-    return a
 
 
 def _rewrite_and_rehash(pemda_id: int, seq: int, object_repr: str) -> None:
@@ -52,7 +36,7 @@ def _rewrite_and_rehash(pemda_id: int, seq: int, object_repr: str) -> None:
 
 
 def test_a_rehashed_chain_no_longer_matches_the_head_a_signed_pk_holds(plan: Plan) -> None:
-    a = _sign_both(plan)
+    a = plan.sign_both()
     assert a.chain_seq is not None and a.chain_hash
     assert audit.verify("99") == []
     _rewrite_and_rehash(plan.world.a.pk, 2, "Dinas Palsu")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from nyata.agreements.public import signed_agreements
 from tests.agreements.conftest import Plan
-from tests.agreements.test_actions import _sign_both
 
 
 def test_only_signed_agreements_are_public_and_without_nip(plan: Plan) -> None:
@@ -16,7 +15,7 @@ def test_only_signed_agreements_are_public_and_without_nip(plan: Plan) -> None:
 
 
 def _check(plan: Plan, Agreement: type) -> None:
-    signed = _sign_both(plan)
+    signed = plan.sign_both()
     rows = list(signed_agreements(plan.world.a, signed.year))
     assert [r["verification_code"] for r in rows] == [signed.verification_code]
     assert all(r["status"] == "signed" for r in rows)

@@ -24,19 +24,6 @@ from tests.agreements.conftest import Plan
 pytestmark = pytest.mark.django_db
 
 
-def _signed(plan: Plan) -> Agreement:
-    w = plan.world
-    with tenant_scope(w.a):
-        a = actions.agreement_lock(actor=w.users["perf_admin"], agreement=plan.pk)
-        with TestCase.captureOnCommitCallbacks(execute=True):  # the seal runs after commit
-            actions.agreement_sign(actor=w.users["agency_head"], agreement=a, party="first",
-                                   otp_token=plan.token("agency_head"))
-            actions.agreement_sign(actor=w.users["leader"], agreement=a, party="second",
-                                   otp_token=plan.token("leader"))
-        a.refresh_from_db()
-        return a
-
-
 def _pdf(a: Agreement) -> bytes:
     with a.signed_pdf.open("rb") as f:
         return f.read()
@@ -98,7 +85,7 @@ def test_target_page_refuses_a_target_outside_the_plan(plan: Plan) -> None:
 
 
 def test_verification_by_upload(plan: Plan) -> None:
-    a = _signed(plan)
+    a = plan.sign_both()
     anon = plan.world.client(None)
     pdf = _pdf(a)
     resp = _verify(anon, pdf)
@@ -120,7 +107,7 @@ def test_verification_by_upload(plan: Plan) -> None:
 
 
 def test_verification_refuses_a_pdf_signed_by_another_certificate(plan: Plan, settings: Any, tmp_path: Any) -> None:
-    a = _signed(plan)
+    a = plan.sign_both()
     with tenant_scope(plan.world.a):
         unsigned = documents.compile_pdf([a], final=True)
     ours = settings.DATA_DIR
@@ -133,7 +120,7 @@ def test_verification_refuses_a_pdf_signed_by_another_certificate(plan: Plan, se
 
 
 def test_verification_by_code_and_superseded(plan: Plan) -> None:
-    a = _signed(plan)
+    a = plan.sign_both()
     anon = plan.world.client(None)
     resp = anon.get(reverse("agreement_verify"), {"kode": a.display_code.lower()})
     assert "Berlaku" in resp.content.decode()
@@ -165,7 +152,7 @@ def test_board_zip_and_merged_pdf(plan: Plan, django_assert_max_num_queries: Any
     with tenant_scope(w.a):
         c = Ceremony.objects.create(pemda=w.a, name="Acara", place="Palembang", date=plan.pk.signing_date, year=2026)
         Agreement.objects.filter(pk__in=[plan.pk.pk, plan.pakta.pk]).update(ceremony=c)
-    _signed(plan)
+    plan.sign_both()
     admin = w.client("perf_admin")
     with django_assert_max_num_queries(12):
         resp = admin.get(reverse("ceremony_board", args=[c.pk]), headers={"HX-Request": "true"})
@@ -181,7 +168,7 @@ def test_board_zip_and_merged_pdf(plan: Plan, django_assert_max_num_queries: Any
 
 
 def test_api_list_detail_pdf_and_public_verify(plan: Plan) -> None:
-    a = _signed(plan)
+    a = plan.sign_both()
     w = plan.world
     data = w.client("agency_head").get("/api/v1/agreements?year=2026").json()
     assert {d["kind"] for d in data} == {"pk", "pakta"}
