@@ -154,6 +154,18 @@ def _own_anchors(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _installation_language() -> Iterator[None]:
+    # A request leaves its language active in the thread (LocaleMiddleware never deactivates):
+    # each test starts in the installation's language, whatever the test before it requested.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     # Real hashing is slow by design; tests only need it to be correct.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

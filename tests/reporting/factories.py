@@ -13,6 +13,8 @@ from nyata.core import actions as core_actions
 from nyata.core.models import Agency, FiscalYear, Quarter
 from nyata.core.tenancy import tenant_scope
 from nyata.planning.models import AgencyObjective, Indicator, PlanPeriod, Program
+from nyata.reporting import actions
+from nyata.reporting.models import Realisation
 from tests.conftest import World
 
 YEAR = 2026
@@ -91,3 +93,30 @@ def signed_pk(world: World, agency: Agency, *, spec: list[Any] | None = None) ->
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+def fill_quarter(world: World, pk: Pk, values: dict[str, str] | None = None) -> dict[str, Realisation]:
+    """Draft Q1 values of the PK's indicators as its operator (I3 with a decimal comma)."""
+    values = values or {"I1": "91", "I2": "48", "I3": "1,5"}
+    op = world.users["agency_operator"]
+    out = {}
+    for code, v in values.items():
+        out[code] = actions.realisation_save_draft(actor=op, agency=pk.agency, quarter=pk.q1,
+                                                   agreement_indicator_id=pk.indicators[code].pk, value=v,
+                                                   narrative=f"narasi {code}")
+    return out
+
+
+def critique_post(pk: Pk, submit: bool, dependency: str = "") -> dict[str, str]:
+    """A self-critique form filled in as an agency head would (one row per section)."""
+    return {
+        "summary": "Dua dari tiga target tercapai.", "submit": "1" if submit else "0",
+        "products-count": "1", "products-0-what": "Makanan tambahan balita", "products-0-for_whom": "Balita gizi buruk",
+        "products-0-where": "Kab. Banyuasin", "products-0-people": "1.250",
+        "gaps-count": "1", "gaps-0-agreement_indicator_id": str(pk.indicators["I2"].pk),
+        "gaps-0-description": "Pelatihan tertunda", "gaps-0-size": "2",
+        "causes-count": "1", "causes-0-category": "dependency", "causes-0-depends_on_id": dependency,
+        "causes-0-text": "Menunggu anggaran BPKAD",
+        "actions-count": "1", "actions-0-description": "Percepat pencairan", "actions-0-owner": "Sekretaris Dinas",
+        "actions-0-due": "2026-05-15",
+    }

@@ -24,39 +24,19 @@ from nyata.core.tenancy import tenant_scope
 from nyata.reporting import actions, excel, reminders
 from nyata.reporting.models import CorrectiveAction, Realisation, ReminderLog, SelfCritique
 from tests.conftest import World
-from tests.reporting.factories import Pk, signed_pk
-
-
-@pytest.fixture
-def pk(world: World) -> Pk:
-    return signed_pk(world, world.a1)
-
+from tests.reporting.factories import Pk, critique_post, signed_pk
 
 # --- self-critique ----------------------------------------------------------------------------------
-
-
-def _critique_post(pk: Pk, submit: bool, dependency: str = "") -> dict[str, str]:
-    return {
-        "summary": "Dua dari tiga target tercapai.", "submit": "1" if submit else "0",
-        "products-count": "1", "products-0-what": "Makanan tambahan balita", "products-0-for_whom": "Balita gizi buruk",
-        "products-0-where": "Kab. Banyuasin", "products-0-people": "1.250",
-        "gaps-count": "1", "gaps-0-agreement_indicator_id": str(pk.indicators["I2"].pk),
-        "gaps-0-description": "Pelatihan tertunda", "gaps-0-size": "2",
-        "causes-count": "1", "causes-0-category": "dependency", "causes-0-depends_on_id": dependency,
-        "causes-0-text": "Menunggu anggaran BPKAD",
-        "actions-count": "1", "actions-0-description": "Percepat pencairan", "actions-0-owner": "Sekretaris Dinas",
-        "actions-0-due": "2026-05-15",
-    }
 
 
 def test_the_head_files_a_structured_self_critique(world: World, pk: Pk) -> None:
     url = reverse("report_self_critique", args=[pk.agency.pk, pk.q1.pk])
     head = world.client("agency_head")
-    resp = head.post(url, _critique_post(pk, submit=True))
+    resp = head.post(url, critique_post(pk, submit=True))
     assert resp.status_code == 400 and "sebutkan perangkat daerah" in resp.content.decode()
     with tenant_scope(world.a):
         assert not SelfCritique.objects.filter(state="submitted").exists()
-    resp = head.post(url, _critique_post(pk, submit=True, dependency=str(world.a2.pk)))
+    resp = head.post(url, critique_post(pk, submit=True, dependency=str(world.a2.pk)))
     assert resp.status_code == 302
     with tenant_scope(world.a):
         sc = SelfCritique.objects.get()
@@ -64,8 +44,8 @@ def test_the_head_files_a_structured_self_critique(world: World, pk: Pk) -> None
         assert sc.products.get().people == 1250
         assert sc.causes.get().depends_on == world.a2
         assert sc.gaps.get().agreement_indicator == pk.indicators["I2"]
-    assert head.post(url, _critique_post(pk, submit=False)).status_code == 400  # submitted: no more edits
-    assert world.client("agency_operator").post(url, _critique_post(pk, submit=False)).status_code == 403
+    assert head.post(url, critique_post(pk, submit=False)).status_code == 400  # submitted: no more edits
+    assert world.client("agency_operator").post(url, critique_post(pk, submit=False)).status_code == 403
     board = world.client("leader").get(reverse("report_actions")).content.decode()
     assert "Percepat pencairan" in board and "lewat" in board
     api = world.client("leader").get(f"/api/v1/reporting/self-critiques/{sc.pk}").json()

@@ -21,11 +21,6 @@ from tests.conftest import World
 from tests.reporting.factories import Pk, signed_pk
 
 
-@pytest.fixture
-def pk(world: World) -> Pk:
-    return signed_pk(world, world.a1)
-
-
 def _save(world: World, pk: Pk, code: str, value: str, quarter: Any = None) -> Realisation:
     return actions.realisation_save_draft(
         actor=world.users["agency_operator"], agency=pk.agency, quarter=quarter or pk.q1,

@@ -7,13 +7,12 @@ from nyata.reporting import actions
 from nyata.reporting.models import Realisation
 from nyata.reporting.public import verified_results
 from tests.conftest import World
-from tests.reporting.factories import Pk
-from tests.reporting.test_workflow import _fill, pk  # noqa: F401  (fixture)
+from tests.reporting.factories import Pk, fill_quarter
 
 
-def test_only_accepted_values_reach_the_portal(world: World, pk: Pk) -> None:  # noqa: F811
+def test_only_accepted_values_reach_the_portal(world: World, pk: Pk) -> None:
     with tenant_scope(world.a):
-        rows = _fill(world, pk)
+        rows = fill_quarter(world, pk)
         actions.realisation_submit(actor=world.users["agency_head"], agency=pk.agency, quarter=pk.q1)
         returned = Realisation.objects.get(pk=rows["I2"].pk)
         actions.realisation_verify(actor=world.users["inspector"], realisations=[returned], verdict="return",

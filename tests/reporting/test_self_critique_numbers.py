@@ -10,19 +10,13 @@ from django.urls import reverse
 from nyata.core.tenancy import tenant_scope
 from nyata.reporting.models import Gap
 from tests.conftest import World
-from tests.reporting.factories import Pk, signed_pk
-from tests.reporting.test_critique_excel_api import _critique_post
-
-
-@pytest.fixture
-def pk(world: World) -> Pk:
-    return signed_pk(world, world.a1)
+from tests.reporting.factories import Pk, critique_post
 
 
 @pytest.mark.parametrize("submit", [False, True])
 def test_a_size_with_a_decimal_comma_is_saved(world: World, pk: Pk, submit: bool) -> None:
     url = reverse("report_self_critique", args=[pk.agency.pk, pk.q1.pk])
-    post = {**_critique_post(pk, submit=submit), "gaps-0-size": "0,8", "causes-0-category": "budget"}
+    post = {**critique_post(pk, submit=submit), "gaps-0-size": "0,8", "causes-0-category": "budget"}
     resp = world.client("agency_head").post(url, post)
     assert resp.status_code == 302
     with tenant_scope(world.a):
@@ -34,7 +28,7 @@ def test_a_size_that_is_not_a_number_is_refused_and_the_form_comes_back_as_typed
     world: World, pk: Pk, submit: bool
 ) -> None:
     url = reverse("report_self_critique", args=[pk.agency.pk, pk.q1.pk])
-    post = {**_critique_post(pk, submit=submit), "gaps-0-size": "delapan", "causes-0-category": "budget"}
+    post = {**critique_post(pk, submit=submit), "gaps-0-size": "delapan", "causes-0-category": "budget"}
     resp = world.client("agency_head").post(url, post)
     assert resp.status_code == 400
     text = resp.content.decode()
@@ -55,5 +49,5 @@ def test_the_prefilled_size_goes_back_unchanged(world: World, pk: Pk) -> None:
                                        agreement_indicator_id=pk.indicators["I2"].pk, value="49,2")
     page = head.get(url).content.decode()
     assert 'value="0,8"' in page
-    post = {**_critique_post(pk, submit=False), "gaps-0-size": "0,8", "causes-0-category": "budget"}
+    post = {**critique_post(pk, submit=False), "gaps-0-size": "0,8", "causes-0-category": "budget"}
     assert head.post(url, post).status_code == 302

@@ -16,28 +16,12 @@ from nyata.core.tenancy import tenant_scope
 from nyata.reporting import actions
 from nyata.reporting.models import Realisation, RealisationVersion, ScoreSnapshot, Verification
 from tests.conftest import World
-from tests.reporting.factories import Pk, signed_pk
-
-
-@pytest.fixture
-def pk(world: World) -> Pk:
-    return signed_pk(world, world.a1)
-
-
-def _fill(world: World, pk: Pk, values: dict[str, str] | None = None) -> dict[str, Realisation]:
-    values = values or {"I1": "91", "I2": "48", "I3": "1,5"}
-    op = world.users["agency_operator"]
-    out = {}
-    for code, v in values.items():
-        out[code] = actions.realisation_save_draft(actor=op, agency=pk.agency, quarter=pk.q1,
-                                                   agreement_indicator_id=pk.indicators[code].pk, value=v,
-                                                   narrative=f"narasi {code}")
-    return out
+from tests.reporting.factories import Pk, fill_quarter, signed_pk
 
 
 def test_a_quarter_walks_from_draft_to_accepted(world: World, pk: Pk) -> None:
     with tenant_scope(world.a):
-        rows = _fill(world, pk)
+        rows = fill_quarter(world, pk)
         actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency, quarter=pk.q1,
                                        agreement_indicator_id=pk.indicators["I1"].pk, value="92")
         done = actions.realisation_submit(actor=world.users["agency_head"], agency=pk.agency, quarter=pk.q1)
@@ -72,7 +56,7 @@ def test_a_quarter_walks_from_draft_to_accepted(world: World, pk: Pk) -> None:
 
 def test_returning_needs_a_comment(world: World, pk: Pk) -> None:
     with tenant_scope(world.a):
-        _fill(world, pk)
+        fill_quarter(world, pk)
         actions.realisation_submit(actor=world.users["agency_head"], agency=pk.agency, quarter=pk.q1)
         r = Realisation.objects.first()
         with pytest.raises(ValidationError, match="alasan"):
@@ -82,7 +66,7 @@ def test_returning_needs_a_comment(world: World, pk: Pk) -> None:
 
 def test_submit_needs_every_value(world: World, pk: Pk) -> None:
     with tenant_scope(world.a):
-        _fill(world, pk, {"I1": "91"})
+        fill_quarter(world, pk, {"I1": "91"})
         with pytest.raises(ValidationError, match="2 indikator belum diisi"):
             actions.realisation_submit(actor=world.users["agency_head"], agency=pk.agency, quarter=pk.q1)
         assert not Realisation.objects.filter(status="submitted").exists()
@@ -90,7 +74,7 @@ def test_submit_needs_every_value(world: World, pk: Pk) -> None:
 
 def test_a_locked_value_cannot_change_and_nothing_is_half_saved(world: World, pk: Pk) -> None:
     with tenant_scope(world.a):
-        _fill(world, pk)
+        fill_quarter(world, pk)
         actions.realisation_submit(actor=world.users["agency_head"], agency=pk.agency, quarter=pk.q1)
         n_events = AuditEvent.objects.count()
         with pytest.raises(ValidationError, match="tidak dapat diubah"):
@@ -104,7 +88,7 @@ def test_a_locked_value_cannot_change_and_nothing_is_half_saved(world: World, pk
 
 def test_the_verifier_never_edits_a_value(world: World, pk: Pk) -> None:
     with tenant_scope(world.a):
-        rows = _fill(world, pk)
+        rows = fill_quarter(world, pk)
         with pytest.raises(ValidationError, match="Peran Anda"):
             actions.realisation_save_draft(actor=world.users["inspector"], agency=pk.agency, quarter=pk.q1,
                                            agreement_indicator_id=pk.indicators["I1"].pk, value="10")
@@ -116,7 +100,7 @@ def test_the_verifier_never_edits_a_value(world: World, pk: Pk) -> None:
 
 def test_an_operator_of_another_agency_is_refused(world: World, pk: Pk) -> None:
     with tenant_scope(world.a):
-        rows = _fill(world, pk)
+        rows = fill_quarter(world, pk)
     other = signed_pk(world, world.a2)
     url = reverse("report_row_save", args=[other.agency.pk, other.q1.pk, other.indicators["I1"].pk])
     assert world.client("agency_operator").post(url, {"value": "10"}).status_code == 404
@@ -155,7 +139,7 @@ def test_bad_values_are_refused_on_the_page_with_a_message(world: World, pk: Pk,
 
 def test_reopening_needs_a_performance_admin_and_a_reason(world: World, pk: Pk) -> None:
     with tenant_scope(world.a):
-        rows = _fill(world, pk)
+        rows = fill_quarter(world, pk)
         actions.realisation_submit(actor=world.users["agency_head"], agency=pk.agency, quarter=pk.q1)
         with TestCase.captureOnCommitCallbacks(execute=True):  # scores follow after commit
             actions.realisation_verify(actor=world.users["inspector"], realisations=list(Realisation.objects.all()),
@@ -185,7 +169,7 @@ def test_reopening_needs_a_performance_admin_and_a_reason(world: World, pk: Pk) 
 
 def test_late_submission_is_recorded_and_shown(world: World, pk: Pk) -> None:
     with tenant_scope(world.a):
-        _fill(world, pk)
+        fill_quarter(world, pk)
         actions.realisation_submit(actor=world.users["agency_head"], agency=pk.agency, quarter=pk.q1)
         assert Realisation.objects.first().is_late  # Q1 2026 deadline (10 April) has passed
         assert AuditEvent.objects.filter(action="nyata.realisation.submitted", data__late=True).exists()
@@ -196,7 +180,7 @@ def test_late_submission_is_recorded_and_shown(world: World, pk: Pk) -> None:
 def test_a_missing_report_counts_as_zero_after_the_deadline(world: World, pk: Pk) -> None:
     other = signed_pk(world, world.a2)
     with tenant_scope(world.a):
-        _fill(world, pk)
+        fill_quarter(world, pk)
         actions.realisation_submit(actor=world.users["agency_head"], agency=pk.agency, quarter=pk.q1)
         with TestCase.captureOnCommitCallbacks(execute=True):  # scores follow after commit
             actions.realisation_verify(actor=world.users["inspector"], realisations=list(Realisation.objects.all()),
