@@ -27,6 +27,7 @@ from nyata.agreements.forms import (
 from nyata.agreements.models import Agreement, AgreementIndicator, Ceremony, Signature
 from nyata.core import otp, ratelimit
 from nyata.core.access import NyataRequest, get_for_user, policy, reach
+from nyata.core.params import as_int
 from nyata.core.roles import ADMINS, AGREEMENT_SIGNERS, CEREMONY_BOARD_READERS, PEMDA_MEMBERS
 from nyata.core.tenancy import unscoped
 from nyata.core.xlsx import number_message, parse_decimal
@@ -56,10 +57,7 @@ def _pdf_response(name: str, content: bytes, inline: bool = True) -> HttpRespons
 @policy(PEMDA_MEMBERS)
 def agreement_list(request: NyataRequest) -> HttpResponse:
     years = sorted(set(Agreement.objects.values_list("year", flat=True)), reverse=True)
-    try:
-        year = int(request.GET.get("tahun") or (years[0] if years else 0))
-    except ValueError:
-        year = years[0] if years else 0
+    year = as_int(request.GET.get("tahun"), low=0, high=9999) or (years[0] if years else 0)
     agreements = reach(request, Agreement.objects.filter(year=year)
                        .select_related("position", "agency", "first_party", "second_party"))
     mine = actions.official_of(request.user)
@@ -295,7 +293,7 @@ def agreement_inbox(request: NyataRequest) -> HttpResponse:
             messages.success(request, _("%(n)d dokumen ditandatangani.") % {"n": len(chosen)})
             return redirect("agreement_inbox")
     # Nothing is ticked for the signer; a refused attempt keeps what they had ticked themselves.
-    ticked = {int(v) for v in request.POST.getlist("agreement") if v.isdigit()}
+    ticked = {n for v in request.POST.getlist("agreement") if (n := as_int(v)) is not None}
     return render(request, "agreements/inbox.html", {"pending": pending, "form": form, "official": official,
                                                      "ticked": ticked},
                   status=400 if form.errors else 200)

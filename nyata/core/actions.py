@@ -103,11 +103,21 @@ def pemda_create(*, actor: User | None, code: str, name: str, kind: str, **field
     return pemda
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # fiscal years Nyata plans and reports (year 0 or 99999: no date)
+
+
+def check_fiscal_year(year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationError({"year": _("Tahun anggaran harus antara %(a)d dan %(b)d.")
+                               % {"a": FIRST_YEAR, "b": LAST_YEAR}})
+
+
 @transaction.atomic
 def fiscal_year_create(
     *, actor: User | None, pemda: Pemda, year: int, state: str = FiscalYear.State.PLANNING
 ) -> FiscalYear:
     """A fiscal year with its four quarters and their reporting deadlines."""
+    check_fiscal_year(year)
     fy = record_save(actor=actor, obj=FiscalYear(pemda=pemda, year=year, state=state))
     for number in range(1, 5):
         start = dt.date(year, 3 * number - 2, 1)

@@ -9,6 +9,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from nyata.core.actions import check_fiscal_year
 from nyata.core.models import Agency, Assignment, FiscalYear, Membership, Official, Pemda, Position, Unit
 from nyata.core.roles import GRANTABLE_ROLES, SIGN_IN_FACTOR_OPTIONAL_ROLES, Role
 from nyata.core.tenancy import unscoped
@@ -146,6 +147,14 @@ class FiscalYearForm(TenantModelForm):
     class Meta:
         model = FiscalYear
         fields = ["year", "state"]
+
+    def clean_year(self) -> int:
+        year = int(self.cleaned_data["year"])
+        try:
+            check_fiscal_year(year)
+        except forms.ValidationError as e:
+            raise forms.ValidationError(e.message_dict["year"]) from None
+        return year
 
 
 class MembershipForm(TenantModelForm):

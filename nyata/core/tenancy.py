@@ -9,13 +9,16 @@ says so with `unscoped()`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Expression, F
+from django.db.models.constraints import BaseConstraint
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from nyata.core.models import Pemda
@@ -141,3 +144,32 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        """A violated constraint reads as a sentence: Django's default message is the
+        constraint's name ("Constraint “quarter_number_1_4” is violated.")."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as e:
+            raise ValidationError(worded_constraint_errors(type(self), e)) from None
+
+
+def worded_constraint_errors(model: type[models.Model], error: ValidationError) -> Any:
+    """`error`'s messages with each default constraint message replaced by a sentence."""
+    what = model._meta.verbose_name
+    sentences = {}
+    for c in model._meta.constraints:
+        default = str(BaseConstraint.default_violation_error_message) % {"name": c.name}
+        if isinstance(c, models.UniqueConstraint):
+            sentences[default] = _("%(what)s dengan isian yang sama sudah ada; ubah isiannya atau buka data "
+                                   "yang sudah ada.") % {"what": str(what).capitalize()}
+        else:
+            sentences[default] = _("Isian %(what)s tidak memenuhi aturannya (misalnya nilai di luar rentang atau "
+                                   "tanggal yang terbalik); periksa kembali isiannya.") % {"what": what}
+
+    def worded(messages: list[str]) -> list[str]:
+        return [sentences.get(m, m) for m in messages]
+
+    if hasattr(error, "error_dict"):
+        return {field: worded(messages) for field, messages in error.message_dict.items()}
+    return worded(error.messages)

@@ -43,6 +43,7 @@ from nyata.core.models import (
     Role,
     SecurityEvent,
 )
+from nyata.core.params import as_int
 from nyata.core.roles import ADMINS, ALL_ROLES, HISTORY_READERS, ORG_READERS, PEMDA_MEMBERS, PEMDA_WIDE_ROLES
 from nyata.core.xlsx import XLSX_CONTENT_TYPE, ImportErrors
 
@@ -422,7 +423,8 @@ def fiscal_year_list(request: NyataRequest) -> HttpResponse:
         messages.success(request, _("Tahun anggaran dibuat dengan empat triwulan."))
         return redirect("fiscal_year_list")
     years = FiscalYear.objects.prefetch_related("quarters")
-    return render(request, "core/fiscal_years.html", {"years": years, "form": form})
+    return render(request, "core/fiscal_years.html", {"years": years, "form": form},
+                  status=400 if form.is_bound else 200)
 
 
 # --- history ----------------------------------------------------------------------------------
@@ -504,9 +506,9 @@ def security_event_list(request: NyataRequest) -> HttpResponse:
     action = request.GET.get("jenis", "")
     if action in security_events.LABELS:
         events = events.filter(action=action)
-    before = request.GET.get("sebelum", "")
-    if before.isdigit() and len(before) < 19:
-        events = events.filter(seq__lt=int(before))
+    before = as_int(request.GET.get("sebelum", ""))
+    if before is not None:
+        events = events.filter(seq__lt=before)
     rows = list(events[: SECURITY_PAGE + 1])
     more = len(rows) > SECURITY_PAGE
     rows = rows[:SECURITY_PAGE]

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nyata.core.models import Agency, Quarter
+from nyata.core.params import as_int
 from nyata.products.models import Innovation
 from nyata.projects.models import Milestone, Project
 from nyata.reporting import labels
@@ -57,7 +58,7 @@ class Period:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return as_int(value, low=0)
 
 
 def period_from(params: Mapping[str, str], quarters: list[Quarter] | None = None) -> Period:

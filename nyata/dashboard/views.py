@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from nyata.core.access import NyataRequest, get_for_user, own_agencies, policy, reach
 from nyata.core.models import Agency
+from nyata.core.params import as_int
 from nyata.core.roles import AGENCY_ROLES, COMMITMENT_WRITERS, OVERSEERS, PEMDA_MEMBERS
 from nyata.core.xlsx import XLSX_CONTENT_TYPE
 from nyata.dashboard import actions, agenda, charts, pack, queries
@@ -240,7 +241,7 @@ def compare(request: NyataRequest) -> HttpResponse:
     period, quarters = _period(request)
     ctx = _filters(request, quarters, period)
     agencies = list(_agencies(request).order_by("code"))
-    chosen_ids = [int(x) for x in request.GET.getlist("pd") if x.isdigit()][:5]
+    chosen_ids = [n for x in request.GET.getlist("pd") if (n := as_int(x)) is not None][:5]
     chosen = [a for a in agencies if a.pk in chosen_ids]
     from nyata.reporting.models import ScoreSnapshot
 

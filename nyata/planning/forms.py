@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nyata.core.forms import TenantModelForm
+from nyata.core.params import as_int
 from nyata.core.xlsx import number_message, parse_decimal
 from nyata.numbers import NumberError
 from nyata.planning.models import (
@@ -155,7 +156,7 @@ class IndicatorForm(_InPeriod):
                    "program": Program.objects.filter(period=period),
                    "activity": Activity.objects.filter(program__period=period),
                    "sub_activity": SubActivity.objects.filter(activity__program__period=period)}.get(kind)
-        owner = qs.filter(pk=pk).first() if qs is not None and str(pk).isdigit() else None
+        owner = qs.filter(pk=as_int(pk)).first() if qs is not None and as_int(pk) is not None else None
         if owner is None:
             self.add_error("owner", _("Pilih tujuan, sasaran, program, kegiatan, atau sub kegiatan pemilik "
                                       "indikator."))

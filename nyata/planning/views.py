@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from nyata.core.access import get_for_user, has_role, policy
 from nyata.core.models import Agency
+from nyata.core.params import as_int
 from nyata.core.roles import PEMDA_MEMBERS, PEMDA_WIDE_ROLES, PLAN_QUALITY_READERS, PLAN_WRITERS
 from nyata.core.xlsx import XLSX_CONTENT_TYPE, ImportErrors, build_workbook
 from nyata.planning import actions, excel, forms, quality
@@ -41,9 +42,9 @@ from nyata.planning.tree import build_tree, render_html
 
 
 def _current(request: HttpRequest) -> PlanPeriod | None:
-    wanted = request.GET.get("periode")
+    wanted = as_int(request.GET.get("periode"))
     qs = PlanPeriod.objects.all()
-    if wanted and wanted.isdigit():
+    if wanted is not None:
         return qs.filter(pk=wanted).first()
     return qs.filter(is_current=True).order_by("-start_year").first()
 
@@ -66,7 +67,7 @@ def _save_form(request: HttpRequest, form: Any, save: Any, *, title: str, back: 
             messages.success(request, _("Perubahan disimpan."))
             return redirect(back)
     return render(request, "planning/form.html", {"form": form, "title": title, "back": back,
-                                                  **(extra or {})})
+                                                  **(extra or {})}, status=400 if form.is_bound else 200)
 
 
 def _model_save(request: HttpRequest) -> Any:
@@ -264,7 +265,7 @@ def plan_indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "changed_by").order_by("-changed_at", "-pk")[:50],
         "target_form": target_form, "quarter_form": quarter_form, "actual_form": actual_form,
         "can_write": has_role(request, *PLAN_WRITERS),
-    })
+    }, status=400 if post is not None else 200)
 
 
 @policy(PLAN_WRITERS, PLAN_WRITERS)

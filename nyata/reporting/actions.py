@@ -24,6 +24,7 @@ from nyata.agreements.services import signed_indicators, signed_programs
 from nyata.core import audit
 from nyata.core.auth import memberships_of
 from nyata.core.models import Agency, Quarter, User
+from nyata.core.params import as_int
 from nyata.core.periods import ensure_open
 from nyata.core.roles import Role
 from nyata.core.storage import removed_on_failure
@@ -78,7 +79,7 @@ def _indicator_of(agency: Agency, quarter: Quarter, agreement_indicator_id: int)
     """
     ai = (
         signed_indicators(agency=agency, year=quarter.fiscal_year.year).filter(pk=agreement_indicator_id).first()
-        if str(agreement_indicator_id).isdigit() else None
+        if as_int(agreement_indicator_id) is not None else None
     )
     if ai is None:
         raise ValidationError(
@@ -365,15 +366,20 @@ def budget_save(
 # --- self-critique ------------------------------------------------------------------------------
 
 
+# Rows per group of a self-critique (the form's counts and the API's lists alike).
+MAX_CRITIQUE_ROWS = 50
+MAX_PEOPLE = 2**31 - 1  # the column's range: a count of recipients beyond it is a typo
+
+
 def _clean_children(data: Mapping[str, Any], agency: Agency) -> dict[str, list[dict[str, Any]]]:
     errors: list[str] = []
     out: dict[str, list[dict[str, Any]]] = {"products": [], "gaps": [], "causes": [], "actions": []}
+    for group in out:
+        if len(data.get(group, [])) > MAX_CRITIQUE_ROWS:
+            raise ValidationError(_("Paling banyak %(max)d baris per bagian otokritik.") % {"max": MAX_CRITIQUE_ROWS})
     for i, p in enumerate(data.get("products", []), start=1):
-        try:
-            people = int(str(p.get("people", "")).replace(".", "").strip() or "-1")
-        except ValueError:
-            people = -1
-        if not p.get("what") or people < 0:
+        people = as_int(str(p.get("people", "")).replace(".", ""), low=0, high=MAX_PEOPLE)
+        if not p.get("what") or people is None:
             errors.append(_("Produk %(i)d: isi apa yang diserahkan dan jumlah penerima (angka ≥ 0).") % {"i": i})
             continue
         out["products"].append({"what": p["what"][:300], "for_whom": (p.get("for_whom") or "")[:300],
@@ -392,17 +398,22 @@ def _clean_children(data: Mapping[str, Any], agency: Agency) -> dict[str, list[d
             except ValueError:
                 errors.append(_("Kesenjangan %(i)d: besarnya harus angka, misalnya 0,8.") % {"i": i})
                 continue
+        ai_id = g.get("agreement_indicator_id")
+        if ai_id not in ("", None) and as_int(ai_id) is None:
+            errors.append(_("Kesenjangan %(i)d: pilih indikator dari daftar.") % {"i": i})
+            continue
         out["gaps"].append({"description": g["description"][:500], "size": size if size not in ("", None) else None,
-                            "agreement_indicator_id": g.get("agreement_indicator_id") or None})
+                            "agreement_indicator_id": as_int(ai_id)})
     for i, c in enumerate(data.get("causes", []), start=1):
         if c.get("category") not in RootCause.Category.values:
             errors.append(_("Akar masalah %(i)d: pilih kategori dari daftar.") % {"i": i})
             continue
-        dep = c.get("depends_on_id") or None
-        if c["category"] == RootCause.Category.DEPENDENCY and not dep:
+        raw_dep = c.get("depends_on_id") or None
+        dep = as_int(raw_dep)
+        if c["category"] == RootCause.Category.DEPENDENCY and not raw_dep:
             errors.append(_("Akar masalah %(i)d: sebutkan perangkat daerah yang ditunggu.") % {"i": i})
             continue
-        if dep and (int(dep) == agency.pk or not Agency.objects.filter(pk=dep).exists()):
+        if raw_dep and (dep is None or dep == agency.pk or not Agency.objects.filter(pk=dep).exists()):
             errors.append(_("Akar masalah %(i)d: perangkat daerah lain tidak valid.") % {"i": i})
             continue
         out["causes"].append({"category": c["category"], "depends_on_id": dep if c["category"] ==
@@ -452,8 +463,7 @@ def self_critique_save(
     DeliveredProduct.objects.bulk_create([DeliveredProduct(pemda_id=p, critique=sc, **x) for x in children["products"]])
     for g in children["gaps"]:
         ai = g.pop("agreement_indicator_id")
-        Gap.objects.create(pemda_id=p, critique=sc, agreement_indicator_id=int(ai) if ai and int(ai) in valid_ai
-                           else None, **g)
+        Gap.objects.create(pemda_id=p, critique=sc, agreement_indicator_id=ai if ai in valid_ai else None, **g)
     RootCause.objects.bulk_create([RootCause(pemda_id=p, critique=sc, **x) for x in children["causes"]])
     CorrectiveAction.objects.bulk_create(
         [CorrectiveAction(pemda_id=p, critique=sc, agency=agency, **x) for x in children["actions"]]

@@ -61,8 +61,8 @@ def parse_value(
     b = bounds_for(unit, name, value_min, value_max)
     try:
         value = parse_decimal(raw, decimals=decimals, low=b.low, high=b.high, unit=unit)
-    except NumberError as e:
-        raise ValidationError(number_message(e)) from None
+    except NumberError as e:  # named: the API and the workbook show the message without the row around it
+        raise ValidationError(number_message(e, field=name)) from None
     if b.low is not None and value < b.low:
         if b.low == 0 and b.high is None:
             raise ValidationError(

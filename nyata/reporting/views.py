@@ -14,10 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from nyata.agreements import services
 from nyata.core.access import NyataRequest, agency_for_user, get_for_user, policy
 from nyata.core.models import Agency, Quarter
+from nyata.core.params import as_int
 from nyata.core.roles import ADMINS, AGENCY_HEADS, AGENCY_OPERATORS, INSPECTORS, OVERSEERS, PEMDA_MEMBERS
 from nyata.core.xlsx import XLSX_CONTENT_TYPE, ImportErrors
 from nyata.planning.models import engine_polarity
@@ -56,9 +58,9 @@ def _errors(e: ValidationError) -> list[str]:
 
 
 def _quarter_from_query(request: NyataRequest) -> Quarter | None:
-    wanted = request.GET.get("tw", "")
-    if wanted.isdigit():
-        q = Quarter.objects.select_related("fiscal_year").filter(pk=int(wanted)).first()
+    wanted = as_int(request.GET.get("tw", ""))
+    if wanted is not None:
+        q = Quarter.objects.select_related("fiscal_year").filter(pk=wanted).first()
         if q is not None:
             return cast("Quarter | None", q)
     return queries.default_quarter()
@@ -143,7 +145,7 @@ def budget_save(request: NyataRequest, agency_id: int, quarter_id: int) -> HttpR
     agency, quarter = agency_quarter_for_user(request, agency_id, quarter_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    spent = {int(k[6:]): v for k, v in request.POST.items() if k.startswith("spent_") and k[6:].isdigit()}
+    spent = {n: v for k, v in request.POST.items() if k.startswith("spent_") and (n := as_int(k[6:])) is not None}
     try:
         actions.budget_save(actor=request.user, agency=agency, quarter=quarter, spent=spent)
     except ValidationError as e:
@@ -293,7 +295,7 @@ def history(request: NyataRequest, pk: int) -> HttpResponse:
 def verify_queue(request: NyataRequest) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
-        ids = [int(x) for x in request.POST.getlist("item") if x.isdigit()]
+        ids = [n for x in request.POST.getlist("item") if (n := as_int(x)) is not None]
         chosen = list(Realisation.objects.filter(pk__in=ids))
         try:
             done = actions.realisation_verify(actor=request.user, realisations=chosen,
@@ -324,11 +326,23 @@ FIELDS = {
 }
 
 
+# A count beyond the rows a self-critique holds is refused before any row is read:
+# products-count=100000000 held a worker for 1,116 s.
+MAX_ROWS = actions.MAX_CRITIQUE_ROWS
+GROUP_LABELS = {"products": gettext_lazy("produk"), "gaps": gettext_lazy("kesenjangan"),
+                "causes": gettext_lazy("akar masalah"), "actions": gettext_lazy("tindakan perbaikan")}
+
+
 def _parse_children(post: Any) -> dict[str, list[dict[str, str]]]:
     out: dict[str, list[dict[str, str]]] = {}
     for group, fields in FIELDS.items():
         rows = []
-        for i in range(int(post.get(f"{group}-count", SLOTS[group]) or 0)):
+        raw = post.get(f"{group}-count", SLOTS[group])
+        count = as_int(raw, low=0, high=MAX_ROWS) if raw not in ("", None) else 0
+        if count is None:
+            raise ValidationError(_("Jumlah baris %(group)s harus bilangan bulat 0–%(max)d.")
+                                  % {"group": GROUP_LABELS[group], "max": MAX_ROWS})
+        for i in range(count):
             row = {f: (post.get(f"{group}-{i}-{f}") or "").strip() for f in fields}
             if any(v for k, v in row.items() if k not in ("agreement_indicator_id", "category")) or (
                 group == "causes" and row["text"]
@@ -386,12 +400,13 @@ def self_critique(request: NyataRequest, agency_id: int, quarter_id: int) -> Htt
                     .select_related("critique__quarter").order_by("due"))
     errors: list[str] = []
     if request.method == "POST":
-        children = _parse_children(request.POST)
+        children: dict[str, list[dict[str, str]]] = {group: [] for group in FIELDS}
         prev_states = {
             ca.pk: (request.POST.get(f"prev-{ca.pk}-state", ca.state), request.POST.get(f"prev-{ca.pk}-note", ""))
             for ca in previous
         }
         try:
+            children = _parse_children(request.POST)
             actions.self_critique_save(actor=request.user, agency=agency, quarter=quarter,
                                        summary=request.POST.get("summary", ""), data=children, previous=prev_states,
                                        submit=request.POST.get("submit") == "1")

@@ -142,15 +142,15 @@ def test_pages_refuse_bad_input_with_field_errors(world: World) -> None:
     # A cycle: S1's parent would be its own child.
     resp = c.post(reverse("plan_agency_objective_edit", args=[s1.pk]), {
         "agency": world.a1.pk, "code": "A1.S1", "name": "x", "parent": s2.pk})
-    assert resp.status_code == 200 and "siklus" in resp.content.decode()
+    assert resp.status_code == 400 and "siklus" in resp.content.decode()  # refused input: 400 (issue 15)
     resp = c.post(reverse("plan_indicator_detail", args=[ik1.pk]),
                   {"form": "target", "year": 2031, "value": "1"})
-    assert resp.status_code == 200 and "2031" in resp.content.decode()
+    assert resp.status_code == 400 and "2031" in resp.content.decode()
     resp = c.post(reverse("plan_indicator_detail", args=[ik1.pk]),
                   {"form": "target", "year": 2025, "value": "banyak"})
     assert "bukan angka" in resp.content.decode()
     resp = c.post(reverse("plan_goal_create", args=[period.pk]), {"code": "S1", "name": "dup"})
-    assert resp.status_code == 200 and "sudah dipakai" in resp.content.decode()
+    assert resp.status_code == 400 and "sudah dipakai" in resp.content.decode()
 
 
 def test_revision_copies_the_plan_and_keeps_the_old_one_readable(world: World) -> None:
