@@ -8,7 +8,7 @@ from nyata.core.tenancy import tenant_scope
 from nyata.planning import excel
 from nyata.planning.models import Indicator, PlanPeriod
 from tests.conftest import World
-from tests.planning.test_excel import import_bytes, small_rows
+from tests.planning.factories import import_bytes, small_rows
 
 
 def test_import_endpoint_takes_the_workbook(world: World) -> None:

@@ -27,7 +27,7 @@ from nyata.planning.models import (
     TargetVersion,
 )
 from tests.conftest import World
-from tests.planning.test_excel import import_bytes, small_rows
+from tests.planning.factories import import_bytes, small_rows
 
 
 def ok(resp: Any) -> None:

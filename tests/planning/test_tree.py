@@ -16,7 +16,7 @@ from nyata.planning import excel
 from nyata.planning.actions import plan_import
 from nyata.planning.tree import Weak, build_tree
 from tests.conftest import World
-from tests.planning.test_excel import small_rows
+from tests.planning.factories import small_rows
 
 
 def plan_with_agencies(world: World, n: int) -> None:

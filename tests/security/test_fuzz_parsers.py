@@ -52,7 +52,7 @@ from nyata.reporting import files
 from nyata.reporting.models import Evidence, Realisation, RealisationVersion
 from nyata.scoring.reader import InputError, parse_bytes
 from tests.conftest import World
-from tests.planning.test_excel import small_rows
+from tests.planning.factories import small_rows
 from tests.reporting.factories import PDF, PNG, Pk, signed_pk
 
 FUZZ = settings(max_examples=200, deadline=None, derandomize=True, database=None,
