@@ -28,7 +28,7 @@ from nyata.reporting import excel as reporting_excel
 from nyata.reporting.models import BudgetRealisation, RealisationVersion, SelfCritique
 from tests.agreements.conftest import Plan, _plan_for_world
 from tests.conftest import World
-from tests.planning.test_excel import small_rows
+from tests.planning.factories import small_rows
 from tests.reporting.factories import Pk, signed_pk
 
 HUGE = "1E+999999999"
