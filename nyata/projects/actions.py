@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from nyata.core import audit
 from nyata.core.models import Agency, Pemda, User
+from nyata.planning.models import Indicator, Objective
 from nyata.projects import analysis
 from nyata.projects.models import (
     Dependency,
@@ -100,7 +101,7 @@ def _set_supporting(project: Project, supporting: Iterable[Agency]) -> list[int]
 @transaction.atomic
 def project_create(
     *, actor: User | None, pemda: Pemda, supporting_agencies: Iterable[Agency] = (),
-    objectives: Iterable[Any] = (), indicators: Iterable[Any] = (), **fields: Any
+    objectives: Iterable[Objective] = (), indicators: Iterable[Indicator] = (), **fields: Any
 ) -> Project:
     supporting = list(supporting_agencies)
     project = Project(pemda=pemda, **fields)
@@ -117,7 +118,7 @@ def project_create(
 @transaction.atomic
 def project_update(
     *, actor: User | None, project: Project, supporting_agencies: Iterable[Agency] | None = None,
-    objectives: Iterable[Any] | None = None, indicators: Iterable[Any] | None = None,
+    objectives: Iterable[Objective] | None = None, indicators: Iterable[Indicator] | None = None,
     **fields: Any,
 ) -> Project:
     before = audit.snapshot(Project.objects.get(pk=project.pk))

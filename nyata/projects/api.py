@@ -10,13 +10,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 
 from nyata.api.access import api_policy
 from nyata.api.errors import ErrorOut
 from nyata.api.types import Id
+from nyata.core.access import NyataRequest
 from nyata.core.roles import PEMDA_MEMBERS, PROJECT_ANALYSTS
+from nyata.core.typealiases import JSONObject
 from nyata.projects import queries
 from nyata.projects.models import Project
 from nyata.projects.views import as_of, get_project, projects_for
@@ -139,7 +140,7 @@ def _project(state: queries.ProjectState) -> dict[str, Any]:
 
 @router.get("", response=list[ProjectOut])
 @api_policy(PEMDA_MEMBERS)
-def project_list(request: HttpRequest) -> list[dict[str, Any]]:
+def project_list(request: NyataRequest) -> list[JSONObject]:
     return [_project(s) for s in queries.project_states(projects_for(request))]
 
 
@@ -153,14 +154,14 @@ def _dependency(d: Any, da: queries.DependencyAnalysis) -> dict[str, Any]:
 
 @router.get("/dependencies", response=list[DependencyOut])
 @api_policy(PROJECT_ANALYSTS, agency_limited=False)
-def dependency_list(request: HttpRequest) -> list[dict[str, Any]]:
+def dependency_list(request: NyataRequest) -> list[JSONObject]:
     da = queries.dependency_analysis(as_of(request))
     return [_dependency(d, da) for d in da.dependencies]
 
 
 @router.get("/at-risk", response=list[AtRiskOut])
 @api_policy(PROJECT_ANALYSTS, agency_limited=False)
-def at_risk(request: HttpRequest) -> list[dict[str, Any]]:
+def at_risk(request: NyataRequest) -> list[JSONObject]:
     da = queries.dependency_analysis(as_of(request))
     return [{"milestone_id": r.item.pk, "milestone": r.item.name, "project_id": r.item.project_id,
              "agency": _agency(r.item.agency), "planned_date": r.item.planned_date,
@@ -173,7 +174,7 @@ def at_risk(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/agency-harm", response=list[HarmOut])
 @api_policy(PROJECT_ANALYSTS, agency_limited=False)
-def agency_harm(request: HttpRequest) -> list[dict[str, Any]]:
+def agency_harm(request: NyataRequest) -> list[JSONObject]:
     da = queries.dependency_analysis(as_of(request))
     return [{"agency": _agency(r.agency), "harm": r.harm, "late_items": r.late_items,
              "victims": [_agency(v) for v in r.victims]} for r in da.ranking]
@@ -181,7 +182,7 @@ def agency_harm(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/{project_id}", response={200: ProjectDetailOut, 404: ErrorOut})
 @api_policy(PEMDA_MEMBERS)
-def project_detail(request: HttpRequest, project_id: Id) -> dict[str, Any]:
+def project_detail(request: NyataRequest, project_id: Id) -> JSONObject:
     project: Project = get_project(request, project_id)
     state = queries.project_states([project])[0]
     da = queries.dependency_analysis(as_of(request))
@@ -202,7 +203,7 @@ def project_detail(request: HttpRequest, project_id: Id) -> dict[str, Any]:
 
 @router.get("/{project_id}/progress", response={200: list[ProgressOut], 404: ErrorOut})
 @api_policy(PEMDA_MEMBERS)
-def project_progress(request: HttpRequest, project_id: Id) -> list[dict[str, Any]]:
+def project_progress(request: NyataRequest, project_id: Id) -> list[JSONObject]:
     project = get_project(request, project_id)
     state = queries.project_states([project])[0]
     return [{"month": r.report.month, "version": r.report.version, "versions": r.versions,
@@ -216,7 +217,7 @@ def project_progress(request: HttpRequest, project_id: Id) -> list[dict[str, Any
 
 @router.get("/{project_id}/dependencies", response={200: list[DependencyOut], 404: ErrorOut})
 @api_policy(PEMDA_MEMBERS)
-def project_dependencies(request: HttpRequest, project_id: Id) -> list[dict[str, Any]]:
+def project_dependencies(request: NyataRequest, project_id: Id) -> list[JSONObject]:
     project = get_project(request, project_id)
     da = queries.dependency_analysis(as_of(request))
     mine = {m.pk for m in da.milestones.values() if m.project_id == project.pk}

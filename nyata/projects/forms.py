@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from nyata.core.forms import TenantModelForm
+from nyata.core.typealiases import FormData
 from nyata.projects.models import (
     Dependency,
     FundingSource,
@@ -37,7 +38,7 @@ class ProjectForm(TenantModelForm):
                   "description", "sources", "is_illustrative"]
         widgets = {"start": DATE, "end": DATE}
 
-    def action_fields(self) -> dict[str, Any]:
+    def action_fields(self) -> FormData:
         """Everything the create/update actions take (links included)."""
         return dict(self.cleaned_data)
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from nyata.core.models import Pemda
+from nyata.core.typealiases import JSONObject
 from nyata.projects.models import Project
 from nyata.projects.queries import project_states
 
 
-def project_progress(pemda: Pemda) -> Iterator[dict[str, Any]]:
+def project_progress(pemda: Pemda) -> Iterator[JSONObject]:
     projects = Project.objects.select_related("owner_agency", "location").order_by("code")
     for state in project_states(projects):
         latest = state.latest

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Sum
 
 from nyata.core.models import Agency
+from nyata.core.typealiases import TemplateContext
 from nyata.projects import analysis
 from nyata.projects.analysis import DeviationStatus
 from nyata.projects.models import (
@@ -106,7 +107,7 @@ W, H = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 48, 120, 16, 40
 
 
-def scurve(state: ProjectState) -> dict[str, Any]:
+def scurve(state: ProjectState) -> TemplateContext:
     """Coordinates for the S-curve SVG: planned, actual and financial cumulative %, by month."""
     rows = state.rows
     if not rows:
@@ -241,7 +242,7 @@ def milestone_state(m: Milestone, da: DependencyAnalysis) -> tuple[str, str]:
 # --- the organs view ----------------------------------------------------------------------------
 
 
-def organs(da: DependencyAnalysis) -> dict[str, Any]:
+def organs(da: DependencyAnalysis) -> TemplateContext:
     """Agencies as nodes, aggregated dependencies as edges (upstream agency → downstream agency).
 
     Layout by networkx (spring layout, fixed seed: the same picture on every load).

@@ -26,13 +26,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nyata.core.access import get_for_user, limited_agency_ids, policy
+from nyata.core.access import NyataRequest, get_for_user, limited_agency_ids, policy
 from nyata.core.roles import (
     AGENCY_ROLES,
     PEMDA_MEMBERS,
@@ -56,7 +56,7 @@ from nyata.projects.forms import (
 from nyata.projects.models import Dependency, Milestone, Partnership, Project
 
 
-def projects_for(request: HttpRequest) -> QuerySet[Project]:
+def projects_for(request: NyataRequest) -> QuerySet[Project]:
     """Projects this user may reach on this route: all, or those their agency owns or supports."""
     qs = Project.objects.select_related("owner_agency", "location")
     agencies = limited_agency_ids(request)
@@ -66,7 +66,7 @@ def projects_for(request: HttpRequest) -> QuerySet[Project]:
     return qs.filter(Q(owner_agency__in=agencies) | Q(pk__in=supported))
 
 
-def get_project(request: HttpRequest, pk: int, *, owner_only: bool = False) -> Project:
+def get_project(request: NyataRequest, pk: int, *, owner_only: bool = False) -> Project:
     project = get_for_user(request, projects_for(request), None, pk=pk)
     agencies = limited_agency_ids(request)
     if owner_only and agencies is not None and project.owner_agency_id not in agencies:
@@ -74,14 +74,14 @@ def get_project(request: HttpRequest, pk: int, *, owner_only: bool = False) -> P
     return project
 
 
-def _form_page(request: HttpRequest, form: Any, title: str, back: str,
+def _form_page(request: NyataRequest, form: Any, title: str, back: str,
                obj: Any = None) -> HttpResponse:
     return render(request, "core/form.html", {"form": form, "title": title, "back": back,
                                               "object": obj},
                   status=400 if form.is_bound and form.errors else 200)
 
 
-def as_of(request: HttpRequest) -> dt.date:
+def as_of(request: NyataRequest) -> dt.date:
     """The date the analysis is made for: `?per=YYYY-MM-DD`, or today."""
     try:
         return dt.date.fromisoformat(request.GET.get("per", ""))
@@ -93,21 +93,21 @@ def as_of(request: HttpRequest) -> dt.date:
 
 
 @policy(PEMDA_MEMBERS)
-def project_list(request: HttpRequest) -> HttpResponse:
+def project_list(request: NyataRequest) -> HttpResponse:
     projects = list(projects_for(request).prefetch_related("supporting_agencies"))
     states = queries.project_states(projects)
     return render(request, "projects/project_list.html", {
-        "states": states, "can_edit": bool(request.roles & PROJECT_EDITORS),  # type: ignore[attr-defined]
+        "states": states, "can_edit": bool(request.roles & PROJECT_EDITORS),
     })
 
 
 @policy(PROJECT_EDITORS, PROJECT_EDITORS)
-def project_create(request: HttpRequest) -> HttpResponse:
-    form = ProjectForm(request.POST or None, pemda=request.pemda)  # type: ignore[attr-defined]
+def project_create(request: NyataRequest) -> HttpResponse:
+    form = ProjectForm(request.POST or None, pemda=request.pemda)
     if request.method == "POST" and form.is_valid():
         try:
             project = actions.project_create(
-                actor=request.user, pemda=request.pemda,  # type: ignore[arg-type,attr-defined]
+                actor=request.user, pemda=request.pemda,
                 **form.action_fields())
         except ValidationError as e:
             apply_errors(form, e)
@@ -118,12 +118,12 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 
 @policy(PROJECT_EDITORS, PROJECT_EDITORS)
-def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def project_edit(request: NyataRequest, pk: int) -> HttpResponse:
     project = get_project(request, pk)
-    form = ProjectForm(request.POST or None, instance=project, pemda=request.pemda)  # type: ignore[attr-defined]
+    form = ProjectForm(request.POST or None, instance=project, pemda=request.pemda)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.project_update(actor=request.user, project=project,  # type: ignore[arg-type]
+            actions.project_update(actor=request.user, project=project,
                                    **form.action_fields())
         except ValidationError as e:
             apply_errors(form, e)
@@ -134,7 +134,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @policy(PEMDA_MEMBERS)
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def project_detail(request: NyataRequest, pk: int) -> HttpResponse:
     project = get_project(request, pk)
     state = queries.project_states([project])[0]
     da = queries.dependency_analysis(as_of(request))
@@ -150,7 +150,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "note": d.note}
 
     agencies = limited_agency_ids(request)
-    roles = request.roles  # type: ignore[attr-defined]
+    roles = request.roles
     owner = agencies is None or project.owner_agency_id in agencies
     return render(request, "projects/project_detail.html", {
         "project": project, "state": state, "curve": queries.scurve(state),
@@ -176,13 +176,13 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @policy(PROJECT_EDITORS, PROJECT_EDITORS)
-def project_milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+def project_milestone_add(request: NyataRequest, pk: int) -> HttpResponse:
     project = get_project(request, pk)
-    form = MilestoneForm(request.POST or None, pemda=request.pemda,  # type: ignore[attr-defined]
+    form = MilestoneForm(request.POST or None, pemda=request.pemda,
                          initial={"agency": project.owner_agency_id})
     if request.method == "POST" and form.is_valid():
         try:
-            actions.milestone_add(actor=request.user, project=project, **form.cleaned_data)  # type: ignore[arg-type]
+            actions.milestone_add(actor=request.user, project=project, **form.cleaned_data)
         except ValidationError as e:
             apply_errors(form, e)
         else:
@@ -193,12 +193,12 @@ def project_milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @policy(PROJECT_EDITORS, PROJECT_EDITORS)
-def project_plan_finalise(request: HttpRequest, pk: int) -> HttpResponse:
+def project_plan_finalise(request: NyataRequest, pk: int) -> HttpResponse:
     project = get_project(request, pk)  # first: another Pemda's project is 404 for any method
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        actions.milestone_plan_finalise(actor=request.user, project=project)  # type: ignore[arg-type]
+        actions.milestone_plan_finalise(actor=request.user, project=project)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
@@ -207,12 +207,12 @@ def project_plan_finalise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @policy(PROJECT_PROGRESS_WRITERS, PROJECT_PROGRESS_WRITERS)
-def project_milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
+def project_milestone_done(request: NyataRequest, pk: int) -> HttpResponse:
     milestone = get_for_user(request, Milestone.objects.select_related("project"), "agency", pk=pk)
     form = MilestoneDoneForm(request.POST or None, initial={"actual_date": as_of(request)})
     if request.method == "POST" and form.is_valid():
         try:
-            actions.milestone_complete(actor=request.user, milestone=milestone,  # type: ignore[arg-type]
+            actions.milestone_complete(actor=request.user, milestone=milestone,
                                        actual_date=form.cleaned_data["actual_date"])
         except ValidationError as e:
             apply_errors(form, e)
@@ -223,11 +223,11 @@ def project_milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
                       reverse("project_detail", args=[milestone.project_id]))
 
 
-def _project_record(request: HttpRequest, pk: int, form_class: type[Any], action: Any, *, owner_only: bool,
+def _project_record(request: NyataRequest, pk: int, form_class: type[Any], action: Any, *, owner_only: bool,
                     done: str, title: str) -> HttpResponse:
     """Add one record to a project (funding, monthly progress, show-cause meeting) through its action."""
     project = get_project(request, pk, owner_only=owner_only)
-    form = form_class(request.POST or None, pemda=request.pemda)  # type: ignore[attr-defined]
+    form = form_class(request.POST or None, pemda=request.pemda)
     if request.method == "POST" and form.is_valid():
         try:
             action(actor=request.user, project=project, **form.cleaned_data)
@@ -240,30 +240,30 @@ def _project_record(request: HttpRequest, pk: int, form_class: type[Any], action
 
 
 @policy(PROJECT_EDITORS, PROJECT_EDITORS)
-def project_funding_add(request: HttpRequest, pk: int) -> HttpResponse:
+def project_funding_add(request: NyataRequest, pk: int) -> HttpResponse:
     return _project_record(request, pk, FundingForm, actions.funding_add, owner_only=False,
                            done=_("Sumber dana ditambahkan."), title=_("Sumber dana: %(p)s"))
 
 
 @policy(PROJECT_PROGRESS_WRITERS, PROJECT_PROGRESS_WRITERS)
-def project_progress_add(request: HttpRequest, pk: int) -> HttpResponse:
+def project_progress_add(request: NyataRequest, pk: int) -> HttpResponse:
     return _project_record(request, pk, ProgressForm, actions.progress_record, owner_only=True,
                            done=_("Progres bulanan dicatat."), title=_("Progres bulanan: %(p)s"))
 
 
 @policy(PROJECT_MEETING_WRITERS, PROJECT_MEETING_WRITERS)
-def project_meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
+def project_meeting_add(request: NyataRequest, pk: int) -> HttpResponse:
     return _project_record(request, pk, MeetingForm, actions.meeting_record, owner_only=True,
                            done=_("Rapat pembuktian (SCM) dicatat."), title=_("Rapat pembuktian (SCM): %(p)s"))
 
 
 @policy(PROJECT_EDITORS, PROJECT_EDITORS)
-def project_dependency_add(request: HttpRequest, pk: int) -> HttpResponse:
+def project_dependency_add(request: NyataRequest, pk: int) -> HttpResponse:
     project = get_project(request, pk)
-    form = DependencyForm(request.POST or None, pemda=request.pemda, project=project)  # type: ignore[attr-defined]
+    form = DependencyForm(request.POST or None, pemda=request.pemda, project=project)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.dependency_add(actor=request.user, upstream=form.cleaned_data["upstream"],  # type: ignore[arg-type]
+            actions.dependency_add(actor=request.user, upstream=form.cleaned_data["upstream"],
                                    downstream=form.cleaned_data["downstream"],
                                    note=form.cleaned_data["note"])
         except ValidationError as e:
@@ -279,19 +279,19 @@ def project_dependency_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @policy(PROJECT_ANALYSTS, agency_limited=False)
-def project_at_risk(request: HttpRequest) -> HttpResponse:
+def project_at_risk(request: NyataRequest) -> HttpResponse:
     da = queries.dependency_analysis(as_of(request))
     return render(request, "projects/at_risk.html", {"da": da})
 
 
 @policy(PROJECT_ANALYSTS, agency_limited=False)
-def project_harm(request: HttpRequest) -> HttpResponse:
+def project_harm(request: NyataRequest) -> HttpResponse:
     da = queries.dependency_analysis(as_of(request))
     return render(request, "projects/harm.html", {"da": da})
 
 
 @policy(PROJECT_ANALYSTS, agency_limited=False)
-def project_organs(request: HttpRequest) -> HttpResponse:
+def project_organs(request: NyataRequest) -> HttpResponse:
     da = queries.dependency_analysis(as_of(request))
     return render(request, "projects/organs.html", {"da": da, "graph": queries.organs(da)})
 
@@ -300,12 +300,12 @@ def project_organs(request: HttpRequest) -> HttpResponse:
 
 
 @policy(PEMDA_MEMBERS, PROJECT_EDITORS, agency_limited=False)
-def project_partnership_list(request: HttpRequest) -> HttpResponse:
-    can_edit = bool(request.roles & PROJECT_EDITORS)  # type: ignore[attr-defined]
-    form = PartnershipForm(request.POST or None, pemda=request.pemda) if can_edit else None  # type: ignore[attr-defined]
+def project_partnership_list(request: NyataRequest) -> HttpResponse:
+    can_edit = bool(request.roles & PROJECT_EDITORS)
+    form = PartnershipForm(request.POST or None, pemda=request.pemda) if can_edit else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
-            actions.partnership_create(actor=request.user, pemda=request.pemda,  # type: ignore[arg-type,attr-defined]
+            actions.partnership_create(actor=request.user, pemda=request.pemda,
                                        **form.cleaned_data)
         except ValidationError as e:
             apply_errors(form, e)
