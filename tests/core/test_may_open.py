@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from nyata.core.access import ANY_AGENCY, may_open
 from tests.conftest import World
+from tests.core.matrix_samples import NOT_AGENCY_OWNED, URL_SAMPLES
 from tests.core.routes import page_routes
-from tests.core.test_permission_matrix import NOT_AGENCY_OWNED, URL_SAMPLES
 
 ROLES = ["leader", "perf_admin", "planner", "inspector", "agency_head", "agency_operator"]
 OPENS = {200, 302, 400, 405}

@@ -5,8 +5,6 @@ Adding a URL without a policy, or with parameters but no sample below, fails her
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,6 +13,7 @@ from django.urls import reverse
 from nyata.core.access import SAFE_METHODS, Policy
 from nyata.core.models import AGENCY_ROLES
 from tests.conftest import World
+from tests.core.matrix_samples import API_SAMPLES, NOT_AGENCY_OWNED, URL_SAMPLES
 from tests.core.routes import api_operations, page_routes
 
 ROLES = [
@@ -22,49 +21,6 @@ ROLES = [
     "platform_operator",
 ]
 TARGETS = ["own_agency", "other_agency", "other_pemda"]
-
-# name -> builder(world, target) -> URL kwargs (None: target not meaningful for this route)
-Sample = Callable[[World, str], dict[str, Any] | None]
-
-
-def _agency(w: World, t: str) -> Any:
-    return {"own_agency": w.a1, "other_agency": w.a2, "other_pemda": w.b1}[t]
-
-
-def _position(w: World, t: str) -> Any:
-    return {"own_agency": w.positions["A1"], "other_agency": w.positions["A2"], "other_pemda": w.positions["B1"]}[t]
-
-
-def _official(w: World, t: str) -> Any:
-    return {"own_agency": w.officials["A1"], "other_agency": w.officials["A2"], "other_pemda": w.officials["B1"]}[t]
-
-
-URL_SAMPLES: dict[str, Sample] = {
-    "agency_detail": lambda w, t: {"pk": _agency(w, t).pk},
-    "agency_edit": lambda w, t: {"pk": _agency(w, t).pk},
-    "position_edit": lambda w, t: {"pk": _position(w, t).pk},
-    "official_edit": lambda w, t: {"pk": _official(w, t).pk},
-    "object_history": lambda w, t: {"label": "core.agency", "pk": _agency(w, t).pk},
-}
-# Routes whose objects belong to the Pemda as a whole, not to one agency.
-NOT_AGENCY_OWNED = {"official_edit"}
-
-API_SAMPLES: dict[str, Sample] = {
-    "/agencies/{agency_id}": lambda w, t: {"agency_id": _agency(w, t).pk},
-}
-
-# Each app contributes its samples in tests/<app>/samples.py (URL_SAMPLES, API_SAMPLES,
-# NOT_AGENCY_OWNED), so this one matrix covers every route of every app.
-for _app in ("core", "planning", "agreements", "reporting", "dashboard", "projects", "products", "portal",
-             "onboarding"):
-    try:
-        _mod = importlib.import_module(f"tests.{_app}.samples")
-    except ModuleNotFoundError:
-        continue
-    URL_SAMPLES.update(getattr(_mod, "URL_SAMPLES", {}))
-    API_SAMPLES.update(getattr(_mod, "API_SAMPLES", {}))
-    NOT_AGENCY_OWNED |= set(getattr(_mod, "NOT_AGENCY_OWNED", set()))
-
 
 def test_every_page_has_a_policy_and_a_sample() -> None:
     missing = [route for route, p in page_routes() if not hasattr(p.callback, "nyata_policy")]
