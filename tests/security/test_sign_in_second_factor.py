@@ -3,6 +3,7 @@ roles that need a code; the code is checked once; a Pemda can add roles; nobody 
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from typing import Any
 
@@ -11,6 +12,7 @@ from bs4 import BeautifulSoup
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -257,3 +259,15 @@ def test_the_demo_shows_how_to_get_the_code(world: World, settings: Any) -> None
     plain = _client()
     _password(plain, admin)
     assert b"demo-current-code" not in plain.get(reverse("login_code")).content
+
+
+def test_an_expired_password_and_a_missing_authenticator_do_not_send_each_other_round(world: World,
+                                                                                     settings: Any) -> None:
+    settings.PASSWORD_MAX_AGE_DAYS = 90  # the BSSN profile, and a password older than that
+    inspector = world.users["inspector"]
+    User.objects.filter(pk=inspector.pk).update(password_changed_at=timezone.now() - dt.timedelta(days=91))
+    client = _client()
+    _password(client, inspector)
+    final = client.get("/organisasi/pd/", follow=True)  # a redirect loop would raise here
+    assert final.status_code == 200
+    assert final.redirect_chain[-1][0] in {reverse("password_change"), reverse("security")}
