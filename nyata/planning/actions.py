@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -33,6 +33,9 @@ from nyata.planning.models import (
 )
 
 M = TypeVar("M", bound=models.Model)
+
+if TYPE_CHECKING:  # excel imports the models, the actions import excel only inside plan_import
+    from nyata.planning.excel import ValidPlan
 
 
 # --- checks shared by the pages and the import ------------------------------------------------
@@ -260,7 +263,7 @@ def ceiling_set(*, actor: User | None, item: Program | Activity | SubActivity, y
 
 
 @transaction.atomic
-def plan_import(*, actor: User | None, pemda: Pemda, plan: Any) -> PlanPeriod:
+def plan_import(*, actor: User | None, pemda: Pemda, plan: ValidPlan) -> PlanPeriod:
     """Write a validated plan (`nyata.planning.excel.ValidPlan`) in one transaction."""
     from nyata.planning.excel import write_plan
 

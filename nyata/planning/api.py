@@ -9,14 +9,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from nyata.api.access import api_policy
 from nyata.api.types import Id
-from nyata.core.access import get_for_user, own_agencies
+from nyata.core.access import NyataRequest, get_for_user, own_agencies
 from nyata.core.roles import PEMDA_MEMBERS, PEMDA_WIDE_ROLES, PLAN_WRITERS
+from nyata.core.typealiases import JSONObject
 from nyata.planning import actions, excel
 from nyata.planning.access import indicator_reach
 from nyata.planning.models import AgencyObjective, Indicator, Objective, PlanPeriod
@@ -148,13 +148,13 @@ def _indicator(i: Indicator) -> dict[str, Any]:
 
 @router.get("/periods", response=list[PeriodOut])
 @api_policy(PEMDA_MEMBERS, agency_limited=False)
-def period_list(request: HttpRequest) -> list[PlanPeriod]:
+def period_list(request: NyataRequest) -> list[PlanPeriod]:
     return list(PlanPeriod.objects.all())
 
 
 @router.get("/periods/{period_id}/tree", response=TreeOut)
 @api_policy(PEMDA_WIDE_ROLES, agency_limited=False)
-def period_tree(request: HttpRequest, period_id: Id) -> dict[str, Any]:
+def period_tree(request: NyataRequest, period_id: Id) -> JSONObject:
     period = get_for_user(request, PlanPeriod, None, pk=period_id)
     tree = build_tree(period)
     return {"period_id": period.pk, "root": _node(tree.root),
@@ -164,7 +164,7 @@ def period_tree(request: HttpRequest, period_id: Id) -> dict[str, Any]:
 
 @router.get("/periods/{period_id}/objectives", response=list[ObjectiveOut])
 @api_policy(PEMDA_MEMBERS, agency_limited=False)
-def objective_list(request: HttpRequest, period_id: Id) -> list[dict[str, Any]]:
+def objective_list(request: NyataRequest, period_id: Id) -> list[JSONObject]:
     period = get_for_user(request, PlanPeriod, None, pk=period_id)
     return [{"id": o.pk, "period_id": o.period_id, "code": o.code, "name": o.name,
              "goal_code": o.goal.code, "is_illustrative": o.is_illustrative}
@@ -173,7 +173,7 @@ def objective_list(request: HttpRequest, period_id: Id) -> list[dict[str, Any]]:
 
 @router.get("/periods/{period_id}/agency-objectives", response=list[AgencyObjectiveOut])
 @api_policy(PEMDA_MEMBERS, agency_limited=False)
-def agency_objective_list(request: HttpRequest, period_id: Id) -> list[dict[str, Any]]:
+def agency_objective_list(request: NyataRequest, period_id: Id) -> list[JSONObject]:
     period = get_for_user(request, PlanPeriod, None, pk=period_id)
     qs = AgencyObjective.objects.filter(period=period).select_related(
         "agency", "parent").prefetch_related("serves")
@@ -189,7 +189,7 @@ def agency_objective_list(request: HttpRequest, period_id: Id) -> list[dict[str,
 
 @router.get("/periods/{period_id}/indicators", response=list[PlanIndicatorOut])
 @api_policy(PEMDA_MEMBERS, agency_limited=False)
-def indicator_list(request: HttpRequest, period_id: Id) -> list[dict[str, Any]]:
+def indicator_list(request: NyataRequest, period_id: Id) -> list[JSONObject]:
     period = get_for_user(request, PlanPeriod, None, pk=period_id)
     qs = indicator_reach(request, Indicator.objects.filter(period=period).select_related(
         "goal", "objective", "agency_objective"))
@@ -198,7 +198,7 @@ def indicator_list(request: HttpRequest, period_id: Id) -> list[dict[str, Any]]:
 
 @router.get("/indicators/{indicator_id}", response=IndicatorDetailOut)
 @api_policy(PEMDA_MEMBERS)
-def indicator_detail(request: HttpRequest, indicator_id: Id) -> dict[str, Any]:
+def indicator_detail(request: NyataRequest, indicator_id: Id) -> JSONObject:
     qs = indicator_reach(request, Indicator.objects.select_related(
         "goal", "objective", "agency_objective"))
     i = get_for_user(request, qs, None, pk=indicator_id)
@@ -211,7 +211,7 @@ def indicator_detail(request: HttpRequest, indicator_id: Id) -> dict[str, Any]:
 
 @router.get("/indicators/{indicator_id}/targets", response=list[TargetOut])
 @api_policy(PEMDA_MEMBERS)
-def indicator_targets(request: HttpRequest, indicator_id: Id) -> list[dict[str, Any]]:
+def indicator_targets(request: NyataRequest, indicator_id: Id) -> list[JSONObject]:
     qs = indicator_reach(request, Indicator.objects.all())
     i = get_for_user(request, qs, None, pk=indicator_id)
     return [dict(t) for t in i.targets.values("year", "value", "value_high", "is_illustrative")]
@@ -219,13 +219,13 @@ def indicator_targets(request: HttpRequest, indicator_id: Id) -> list[dict[str, 
 
 @router.post("/import", response={200: ImportOut})
 @api_policy(PLAN_WRITERS, PLAN_WRITERS)
-def plan_import(request: HttpRequest) -> dict[str, Any]:
+def plan_import(request: NyataRequest) -> JSONObject:
     """Import a plan workbook (multipart field `file`): all or nothing, like the page."""
     upload = request.FILES.get("file")
     if upload is None:
         raise HttpError(422, "Unggah berkas Excel pada kolom 'file'.")
     plan = excel.validate_plan(excel.read_workbook(upload))
-    period = actions.plan_import(actor=request.user, pemda=request.pemda,  # type: ignore[arg-type,attr-defined]
+    period = actions.plan_import(actor=request.user, pemda=request.pemda,
                                  plan=plan)
     from nyata.core.models import AuditEvent
     event = AuditEvent.objects.filter(action="nyata.plan.imported", object_id=str(period.pk)

@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any, cast
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from nyata.core.models import Agency, Pemda, User
+from nyata.core.typealiases import JSONObject
 from nyata.core.xlsx import ImportErrors, neutralise, number_message, open_workbook, parse_decimal, read_sheet
 from nyata.numbers import NumberError
 from nyata.planning.models import (
@@ -538,9 +540,7 @@ def export_plan(period: PlanPeriod, agency: Agency | None = None) -> Rows:
     return rows
 
 
-def models_q_period(period: PlanPeriod, agency: Agency | None) -> Any:
-    from django.db.models import Q
-
+def models_q_period(period: PlanPeriod, agency: Agency | None) -> Q:
     q = (Q(program__period=period) | Q(activity__program__period=period)
          | Q(sub_activity__activity__program__period=period))
     if agency is not None:
@@ -550,7 +550,7 @@ def models_q_period(period: PlanPeriod, agency: Agency | None) -> Any:
 
 
 def _item(c: BudgetCeiling) -> Program | Activity | SubActivity:
-    return c.program or c.activity or c.sub_activity  # type: ignore[return-value]
+    return c.program or c.activity or c.sub_activity  # type: ignore[return-value]  # a ceiling has exactly one (check constraint)
 
 
 def _item_agency(c: BudgetCeiling) -> str:
@@ -558,7 +558,7 @@ def _item_agency(c: BudgetCeiling) -> str:
         return c.program.agency.code
     if c.activity:
         return c.activity.program.agency.code
-    return c.sub_activity.activity.program.agency.code  # type: ignore[union-attr]
+    return c.sub_activity.activity.program.agency.code  # type: ignore[union-attr]  # neither of the others, so this one (check constraint)
 
 
 # --- workbook -----------------------------------------------------------------------------------
@@ -657,7 +657,7 @@ def _refuse_closed_year_targets(pemda: Pemda, target_rows: list[Row],
 
 def write_plan(pemda: Pemda, plan: ValidPlan, actor: User | None, *, revision: int = 0,
                supersedes: PlanPeriod | None = None, revision_note: str = ""
-               ) -> tuple[PlanPeriod, dict[str, Any]]:
+               ) -> tuple[PlanPeriod, JSONObject]:
     rows = plan.rows
     p = rows[PERIOD][0]
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # sheet -> [created, updated]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nyata.core.forms import TenantModelForm
 from nyata.core.params import as_int
+from nyata.core.typealiases import FormData
 from nyata.core.xlsx import number_message, parse_decimal
 from nyata.numbers import NumberError
 from nyata.planning.models import (
@@ -29,7 +30,7 @@ from nyata.planning.models import (
 class DecimalText(forms.CharField):
     """A number as Indonesians write it (85,5 or 1.234,5) or with a point."""
 
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # a CharField that cleans to a number
         text = super().to_python(value)
         if not text:
             return None
@@ -58,8 +59,8 @@ class _InPeriod(TenantModelForm):
         super().__init__(*args, **kwargs)
         self.instance.period = period
         for name, lookup in self.period_fields.items():
-            field = self.fields[name]
-            field.queryset = field.queryset.filter(**{lookup: period})  # type: ignore[attr-defined]
+            field = cast(forms.ModelChoiceField, self.fields[name])
+            field.queryset = field.queryset.filter(**{lookup: period})  # type: ignore[union-attr]  # a model field's queryset is never None
 
 
 class MissionForm(_InPeriod):
@@ -96,8 +97,8 @@ class AgencyObjectiveForm(_InPeriod):
 
     def __init__(self, *args: Any, period: PlanPeriod, **kwargs: Any) -> None:
         super().__init__(*args, period=period, **kwargs)
-        field = self.fields["serves_objectives"]
-        field.queryset = Objective.objects.filter(period=period)  # type: ignore[attr-defined]
+        field = cast(forms.ModelMultipleChoiceField, self.fields["serves_objectives"])
+        field.queryset = Objective.objects.filter(period=period)
         field.widget.attrs.pop("class", None)
         if self.instance.pk:
             field.initial = list(self.instance.serves.all())
@@ -146,7 +147,7 @@ class IndicatorForm(_InPeriod):
             self.fields["owner"].initial = f"{kind}:{getattr(i, f'{kind}_id')}"
             self.initial["baseline_value"] = i.baseline_value
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> FormData:
         data = super().clean() or {}
         kind, _sep, pk = (data.get("owner") or "").partition(":")
         period = self.instance.period
@@ -176,7 +177,7 @@ class TargetForm(forms.Form):
 
     def __init__(self, *args: Any, period: PlanPeriod, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, str(y)) for y in period.years]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["year"]).choices = [(y, str(y)) for y in period.years]
 
 
 class QuarterTargetForm(forms.Form):
@@ -187,7 +188,7 @@ class QuarterTargetForm(forms.Form):
 
     def __init__(self, *args: Any, period: PlanPeriod, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, str(y)) for y in period.years]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["year"]).choices = [(y, str(y)) for y in period.years]
 
 
 class ActualForm(forms.Form):
@@ -203,8 +204,8 @@ def _unit_label(unit: Any) -> str:
 def _label_units(form: forms.ModelForm[Any]) -> None:
     """Units are named within their agency: show which agency (the action checks it matches)."""
     field = cast(forms.ModelChoiceField, form.fields["unit"])
-    field.queryset = field.queryset.select_related("agency")  # type: ignore[union-attr]
-    field.label_from_instance = _unit_label  # type: ignore[method-assign,assignment]
+    field.queryset = field.queryset.select_related("agency")  # type: ignore[union-attr]  # a model field's queryset is never None
+    field.label_from_instance = _unit_label  # type: ignore[method-assign,assignment]  # Django's documented per-instance hook
 
 
 class ProgramForm(_InPeriod):
@@ -254,9 +255,9 @@ class CeilingForm(forms.Form):
     def __init__(self, *args: Any, period: PlanPeriod, pemda: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.period = period
-        self.fields["year"].choices = [(y, str(y)) for y in period.years]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["year"]).choices = [(y, str(y)) for y in period.years]
         programs = Program.objects.filter(period=period).select_related("agency")
-        self.fields["item"].choices = [("", "---------")] + [  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["item"]).choices = [("", "---------")] + [
             (f"program:{p.pk}", f"{p.agency} — {p}") for p in programs] + [
             (f"activity:{a.pk}", f"{a.program.agency} — {a}") for a in
             Activity.objects.filter(program__period=period).select_related("program__agency")] + [

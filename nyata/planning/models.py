@@ -359,13 +359,13 @@ class Indicator(TenantModel):
 
     def owner_agency_id(self) -> int | None:
         if self.agency_objective_id:
-            return self.agency_objective.agency_id  # type: ignore[union-attr]
+            return self.agency_objective.agency_id  # type: ignore[union-attr]  # the _id test above says it is set
         if self.program_id:
-            return self.program.agency_id  # type: ignore[union-attr]
+            return self.program.agency_id  # type: ignore[union-attr]  # the _id test above says it is set
         if self.activity_id:
-            return self.activity.program.agency_id  # type: ignore[union-attr]
+            return self.activity.program.agency_id  # type: ignore[union-attr]  # the _id test above says it is set
         if self.sub_activity_id:
-            return self.sub_activity.activity.program.agency_id  # type: ignore[union-attr]
+            return self.sub_activity.activity.program.agency_id  # type: ignore[union-attr]  # the _id test above says it is set
         return None
 
     def clean(self) -> None:
@@ -385,7 +385,7 @@ class Indicator(TenantModel):
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.agency_id = self.owner_agency_id()
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]  # passed through untouched to Model.save, whose stubs type each argument
 
 
 class IndicatorTarget(TenantModel):

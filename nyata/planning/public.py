@@ -7,14 +7,14 @@ realisations here, so every row is final; achievement comes from the scoring eng
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from nyata.core.models import Pemda
+from nyata.core.typealiases import JSONObject
 from nyata.planning.models import Indicator, IndicatorActual, IndicatorTarget, PlanPeriod, engine_polarity
 from nyata.scoring import achievement
 
 
-def headline_indicators(pemda: Pemda, year: int) -> Iterator[dict[str, Any]]:
+def headline_indicators(pemda: Pemda, year: int) -> Iterator[JSONObject]:
     """Province key indicators: the latest published value up to `year` against its target."""
     period = PlanPeriod.objects.filter(is_current=True, start_year__lte=year, end_year__gte=year).first()
     if period is None:

@@ -12,12 +12,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from nyata.core.access import get_for_user, has_role, policy
+from nyata.core.access import NyataRequest, get_for_user, has_role, policy
 from nyata.core.models import Agency
 from nyata.core.params import as_int
 from nyata.core.roles import PEMDA_MEMBERS, PEMDA_WIDE_ROLES, PLAN_QUALITY_READERS, PLAN_WRITERS
@@ -41,7 +41,7 @@ from nyata.planning.models import (
 from nyata.planning.tree import build_tree, render_html
 
 
-def _current(request: HttpRequest) -> PlanPeriod | None:
+def _current(request: NyataRequest) -> PlanPeriod | None:
     wanted = as_int(request.GET.get("periode"))
     qs = PlanPeriod.objects.all()
     if wanted is not None:
@@ -55,7 +55,7 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _save_form(request: HttpRequest, form: Any, save: Any, *, title: str, back: str,
+def _save_form(request: NyataRequest, form: Any, save: Any, *, title: str, back: str,
                extra: dict[str, Any] | None = None) -> HttpResponse:
     """Validate a form, call one action, redirect; or show the form with its errors."""
     if request.method == "POST" and form.is_valid():
@@ -70,15 +70,15 @@ def _save_form(request: HttpRequest, form: Any, save: Any, *, title: str, back: 
                                                   **(extra or {})}, status=400 if form.is_bound else 200)
 
 
-def _model_save(request: HttpRequest) -> Any:
-    return lambda form: actions.plan_item_save(actor=request.user, obj=form.instance)  # type: ignore[arg-type]
+def _model_save(request: NyataRequest) -> Any:
+    return lambda form: actions.plan_item_save(actor=request.user, obj=form.instance)
 
 
 # --- periods and the province plan ----------------------------------------------------------
 
 
 @policy(PEMDA_MEMBERS, agency_limited=False)
-def plan_home(request: HttpRequest) -> HttpResponse:
+def plan_home(request: NyataRequest) -> HttpResponse:
     periods = PlanPeriod.objects.select_related("supersedes").annotate(
         n_objectives=models.Count("objectives", distinct=True))
     return render(request, "planning/home.html", {"periods": periods,
@@ -86,14 +86,14 @@ def plan_home(request: HttpRequest) -> HttpResponse:
 
 
 @policy(PLAN_WRITERS, PLAN_WRITERS)
-def plan_period_create(request: HttpRequest) -> HttpResponse:
-    form = forms.PeriodForm(request.POST or None, pemda=request.pemda)  # type: ignore[attr-defined]
+def plan_period_create(request: NyataRequest) -> HttpResponse:
+    form = forms.PeriodForm(request.POST or None, pemda=request.pemda)
     return _save_form(request, form, _model_save(request), title=_("Rencana baru"),
                       back=reverse("plan_home"))
 
 
 @policy(PEMDA_MEMBERS, agency_limited=False)
-def plan_period_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_period_detail(request: NyataRequest, pk: int) -> HttpResponse:
     period = get_for_user(request, PlanPeriod, None, pk=pk)
     goals = Goal.objects.filter(period=period).select_related("mission")
     objectives = Objective.objects.filter(period=period)
@@ -122,20 +122,20 @@ def plan_period_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @policy(PLAN_WRITERS, PLAN_WRITERS)
-def plan_period_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_period_edit(request: NyataRequest, pk: int) -> HttpResponse:
     period = get_for_user(request, PlanPeriod, None, pk=pk)
-    form = forms.PeriodForm(request.POST or None, instance=period, pemda=request.pemda)  # type: ignore[attr-defined]
+    form = forms.PeriodForm(request.POST or None, instance=period, pemda=request.pemda)
     return _save_form(request, form, _model_save(request), title=_("Ubah rencana"),
                       back=reverse("plan_period_detail", args=[period.pk]))
 
 
 @policy(PLAN_WRITERS, PLAN_WRITERS)
-def plan_period_revise(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_period_revise(request: NyataRequest, pk: int) -> HttpResponse:
     period = get_for_user(request, PlanPeriod, None, pk=pk)
     form = forms.RevisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            new = actions.plan_revise(actor=request.user, period=period,  # type: ignore[arg-type]
+            new = actions.plan_revise(actor=request.user, period=period,
                                       note=form.cleaned_data["note"])
         except ValidationError as e:
             form.add_error(None, e)
@@ -148,45 +148,45 @@ def plan_period_revise(request: HttpRequest, pk: int) -> HttpResponse:
         "back": reverse("plan_period_detail", args=[period.pk])})
 
 
-def _in_period_create(request: HttpRequest, pk: int, form_class: type[Any], title: str,
+def _in_period_create(request: NyataRequest, pk: int, form_class: type[Any], title: str,
                       save: Any = None) -> HttpResponse:
     period = get_for_user(request, PlanPeriod, None, pk=pk)
-    form = form_class(request.POST or None, pemda=request.pemda, period=period)  # type: ignore[attr-defined]
+    form = form_class(request.POST or None, pemda=request.pemda, period=period)
     return _save_form(request, form, save or _model_save(request), title=title,
                       back=reverse("plan_period_detail", args=[period.pk]))
 
 
 @policy(PLAN_WRITERS, PLAN_WRITERS)
-def plan_mission_create(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_mission_create(request: NyataRequest, pk: int) -> HttpResponse:
     return _in_period_create(request, pk, forms.MissionForm, _("Misi baru"))
 
 
 @policy(PLAN_WRITERS, PLAN_WRITERS)
-def plan_goal_create(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_goal_create(request: NyataRequest, pk: int) -> HttpResponse:
     return _in_period_create(request, pk, forms.GoalForm, _("Tujuan baru"))
 
 
 @policy(PLAN_WRITERS, PLAN_WRITERS)
-def plan_objective_create(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_objective_create(request: NyataRequest, pk: int) -> HttpResponse:
     return _in_period_create(request, pk, forms.ObjectiveForm, _("Sasaran strategis baru"))
 
 
-def _save_agency_objective(request: HttpRequest) -> Any:
+def _save_agency_objective(request: NyataRequest) -> Any:
     return lambda form: actions.agency_objective_save(
-        actor=request.user, obj=form.instance,  # type: ignore[arg-type]
+        actor=request.user, obj=form.instance,
         serves=form.cleaned_data["serves_objectives"])
 
 
 @policy(PLAN_WRITERS, PLAN_WRITERS)
-def plan_agency_objective_create(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_agency_objective_create(request: NyataRequest, pk: int) -> HttpResponse:
     return _in_period_create(request, pk, forms.AgencyObjectiveForm, _("Sasaran perangkat daerah "
                              "baru"), _save_agency_objective(request))
 
 
 @policy(PLAN_WRITERS, PLAN_WRITERS)
-def plan_agency_objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_agency_objective_edit(request: NyataRequest, pk: int) -> HttpResponse:
     obj = get_for_user(request, AgencyObjective.objects.select_related("period"), pk=pk)
-    form = forms.AgencyObjectiveForm(request.POST or None, instance=obj, pemda=request.pemda,  # type: ignore[attr-defined]
+    form = forms.AgencyObjectiveForm(request.POST or None, instance=obj, pemda=request.pemda,
                                      period=obj.period)
     return _save_form(request, form, _save_agency_objective(request),
                       title=_("Ubah sasaran perangkat daerah"),
@@ -194,30 +194,30 @@ def plan_agency_objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @policy(PLAN_WRITERS, PLAN_WRITERS)
-def plan_indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_indicator_create(request: NyataRequest, pk: int) -> HttpResponse:
     return _in_period_create(request, pk, forms.IndicatorForm, _("Indikator baru"))
 
 
 @policy(PLAN_WRITERS, PLAN_WRITERS)
-def plan_program_create(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_program_create(request: NyataRequest, pk: int) -> HttpResponse:
     return _in_period_create(request, pk, forms.ProgramForm, _("Program baru"))
 
 
 @policy(PLAN_WRITERS, PLAN_WRITERS)
-def plan_activity_create(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_activity_create(request: NyataRequest, pk: int) -> HttpResponse:
     return _in_period_create(request, pk, forms.ActivityForm, _("Kegiatan baru"))
 
 
 @policy(PLAN_WRITERS, PLAN_WRITERS)
-def plan_sub_activity_create(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_sub_activity_create(request: NyataRequest, pk: int) -> HttpResponse:
     return _in_period_create(request, pk, forms.SubActivityForm, _("Sub kegiatan baru"))
 
 
 @policy(PLAN_WRITERS, PLAN_WRITERS)
-def plan_ceiling_set(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_ceiling_set(request: NyataRequest, pk: int) -> HttpResponse:
     def save(form: Form) -> None:
         d = form.cleaned_data
-        actions.ceiling_set(actor=request.user, item=d["item"], year=d["year"],  # type: ignore[arg-type]
+        actions.ceiling_set(actor=request.user, item=d["item"], year=d["year"],
                             amount=d["amount"], is_illustrative=d["is_illustrative"])
     return _in_period_create(request, pk, forms.CeilingForm, _("Pagu indikatif"), save)
 
@@ -226,7 +226,7 @@ def plan_ceiling_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @policy(PEMDA_MEMBERS, PLAN_WRITERS)
-def plan_indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_indicator_detail(request: NyataRequest, pk: int) -> HttpResponse:
     """An indicator with its targets; writers set yearly and quarterly targets and actuals."""
     qs = indicator_reach(request, Indicator.objects.select_related(
         "period", "goal", "objective", "agency_objective__agency", "responsible_agency"))
@@ -242,14 +242,14 @@ def plan_indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
         d = form.cleaned_data
         try:
             if which == "target":
-                actions.target_set(actor=request.user, indicator=indicator, year=d["year"],  # type: ignore[arg-type]
+                actions.target_set(actor=request.user, indicator=indicator, year=d["year"],
                                    value=d["value"], value_high=d["value_high"],
                                    is_illustrative=d["is_illustrative"])
             elif which == "quarter":
-                actions.quarter_target_set(actor=request.user, indicator=indicator,  # type: ignore[arg-type]
+                actions.quarter_target_set(actor=request.user, indicator=indicator,
                                            year=d["year"], quarter=d["quarter"], value=d["value"])
             else:
-                actions.actual_set(actor=request.user, indicator=indicator, year=d["year"],  # type: ignore[arg-type]
+                actions.actual_set(actor=request.user, indicator=indicator, year=d["year"],
                                    value=d["value"], source=d["source"])
         except ValidationError as e:
             form.add_error(None, e)
@@ -269,9 +269,9 @@ def plan_indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @policy(PLAN_WRITERS, PLAN_WRITERS)
-def plan_indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_indicator_edit(request: NyataRequest, pk: int) -> HttpResponse:
     indicator = get_for_user(request, Indicator.objects.select_related("period"), pk=pk)
-    form = forms.IndicatorForm(request.POST or None, instance=indicator, pemda=request.pemda,  # type: ignore[attr-defined]
+    form = forms.IndicatorForm(request.POST or None, instance=indicator, pemda=request.pemda,
                                period=indicator.period)
     return _save_form(request, form, _model_save(request), title=_("Ubah indikator"),
                       back=reverse("plan_indicator_detail", args=[indicator.pk]))
@@ -281,7 +281,7 @@ def plan_indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @policy(PEMDA_MEMBERS)
-def plan_agency(request: HttpRequest, agency_pk: int) -> HttpResponse:
+def plan_agency(request: NyataRequest, agency_pk: int) -> HttpResponse:
     agency = get_for_user(request, Agency, "pk", pk=agency_pk)
     period = _current(request)
     ctx: dict[str, Any] = {"agency": agency, "period": period,
@@ -315,7 +315,7 @@ def plan_agency(request: HttpRequest, agency_pk: int) -> HttpResponse:
     return render(request, "planning/agency.html", ctx)
 
 
-def _tree_page(request: HttpRequest, agency: Agency | None) -> HttpResponse:
+def _tree_page(request: NyataRequest, agency: Agency | None) -> HttpResponse:
     period = _current(request)
     tree = build_tree(period, agency.pk if agency else None) if period else None
     url = reverse("plan_indicator_detail", args=[0])[:-2]  # ".../indikator/" + pk + "/"
@@ -325,17 +325,17 @@ def _tree_page(request: HttpRequest, agency: Agency | None) -> HttpResponse:
 
 
 @policy(PEMDA_WIDE_ROLES)
-def plan_tree(request: HttpRequest) -> HttpResponse:
+def plan_tree(request: NyataRequest) -> HttpResponse:
     return _tree_page(request, None)
 
 
 @policy(PEMDA_MEMBERS)
-def plan_tree_agency(request: HttpRequest, agency_pk: int) -> HttpResponse:
+def plan_tree_agency(request: NyataRequest, agency_pk: int) -> HttpResponse:
     return _tree_page(request, get_for_user(request, Agency, "pk", pk=agency_pk))
 
 
 @policy(PLAN_QUALITY_READERS)
-def plan_quality(request: HttpRequest) -> HttpResponse:
+def plan_quality(request: NyataRequest) -> HttpResponse:
     period = _current(request)
     groups: dict[str, list[quality.Finding]] = defaultdict(list)
     if period is not None:
@@ -350,7 +350,7 @@ def plan_quality(request: HttpRequest) -> HttpResponse:
 
 
 @policy(PLAN_QUALITY_READERS)
-def plan_quality_export(request: HttpRequest) -> HttpResponse:
+def plan_quality_export(request: NyataRequest) -> HttpResponse:
     period = _current(request)
     findings: list[quality.Finding] = []
     if period is not None:
@@ -367,13 +367,13 @@ def plan_quality_export(request: HttpRequest) -> HttpResponse:
 
 
 @policy(PLAN_WRITERS, PLAN_WRITERS)
-def plan_import(request: HttpRequest) -> HttpResponse:
+def plan_import(request: NyataRequest) -> HttpResponse:
     form = forms.UploadForm(request.POST or None, request.FILES or None)
     errors: list[Any] = []
     if request.method == "POST" and form.is_valid():
         try:
             plan = excel.validate_plan(excel.read_workbook(form.cleaned_data["file"]))
-            period = actions.plan_import(actor=request.user, pemda=request.pemda,  # type: ignore[arg-type,attr-defined]
+            period = actions.plan_import(actor=request.user, pemda=request.pemda,
                                          plan=plan)
         except ImportErrors as e:
             errors = e.errors
@@ -385,7 +385,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
 
 
 @policy(PEMDA_WIDE_ROLES)
-def plan_template(request: HttpRequest) -> HttpResponse:
+def plan_template(request: NyataRequest) -> HttpResponse:
     """The blank template, or the current plan (the round-trip file) with ?isi=1."""
     period = _current(request) if request.GET.get("isi") else None
     rows = excel.export_plan(period) if period else {s: [] for s in excel.SHEETS}
@@ -395,7 +395,7 @@ def plan_template(request: HttpRequest) -> HttpResponse:
 
 
 @policy(PEMDA_MEMBERS)
-def plan_agency_template(request: HttpRequest, agency_pk: int) -> HttpResponse:
+def plan_agency_template(request: NyataRequest, agency_pk: int) -> HttpResponse:
     """An agency's Renstra workbook (the province plan included for reference)."""
     agency = get_for_user(request, Agency, "pk", pk=agency_pk)
     period = _current(request)
