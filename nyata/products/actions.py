@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -17,9 +16,12 @@ from nyata.core.actions import record_save
 from nyata.core.models import User
 from nyata.core.signals import public_content_changed
 from nyata.core.storage import removed_on_failure
+from nyata.core.tenancy import TenantModel
+from nyata.planning.models import Indicator
 from nyata.products import ikm
 from nyata.products.models import Evidence, IidAnswer, Innovation, Survey, SurveyResponse
 from nyata.products.validators import sniff_content_type, validate_comment
+from nyata.projects.models import Partnership
 
 
 def _invalidate_portal(pemda_id: int) -> None:
@@ -28,8 +30,8 @@ def _invalidate_portal(pemda_id: int) -> None:
 
 
 @transaction.atomic
-def innovation_save(*, actor: User | None, innovation: Innovation, indicators: Iterable[Any] | None = None,
-                    partnerships: Iterable[Any] | None = None) -> Innovation:
+def innovation_save(*, actor: User | None, innovation: Innovation, indicators: Iterable[Indicator] | None = None,
+                    partnerships: Iterable[Partnership] | None = None) -> Innovation:
     """Create or update an innovation; a second flagship for the agency and year is refused.
 
     `indicators` (plan indicators it moves) and `partnerships` (from the partnerships register)
@@ -45,6 +47,7 @@ def innovation_save(*, actor: User | None, innovation: Innovation, indicators: I
                     "agency": innovation.agency, "year": innovation.year, "name": clash.first()}})
     record_save(actor=actor, obj=innovation)
     links: dict[str, list[int]] = {}
+    items: Iterable[TenantModel] | None
     for name, items in (("indicators", indicators), ("partnerships", partnerships)):
         if items is None:
             continue
@@ -118,7 +121,7 @@ def survey_save(*, actor: User | None, survey: Survey) -> Survey:
 
 
 @transaction.atomic
-def survey_response_submit(*, survey: Survey, answers: Mapping[str, Any], comment: str = "") -> SurveyResponse:
+def survey_response_submit(*, survey: Survey, answers: Mapping[str, object], comment: str = "") -> SurveyResponse:
     """Store one anonymous answer sheet; every element must be answered on the 1–4 scale."""
     if not survey.is_open:
         raise ValidationError(_("Survei ini sudah ditutup."))
@@ -127,7 +130,7 @@ def survey_response_submit(*, survey: Survey, answers: Mapping[str, Any], commen
     for key in ikm.ELEMENT_KEYS:
         raw = answers.get(key)
         try:
-            value = int(raw)  # type: ignore[arg-type]
+            value = int(raw)  # type: ignore[call-overload]  # None or junk from the form is caught just below
         except (TypeError, ValueError):
             errors[key] = _("Unsur ini wajib dijawab (1–4).")
             continue

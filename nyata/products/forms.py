@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from nyata.core.forms import TenantModelForm
+from nyata.core.models import Agency
 from nyata.products import ikm
 from nyata.products.models import ELEMENT_LABELS, Innovation, Survey
 
@@ -25,9 +27,9 @@ class InnovationForm(TenantModelForm):
                    "solution": forms.Textarea(attrs={"rows": 3}),
                    "partners": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args: Any, agencies: Any, can_publish: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], can_publish: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["agency"]).queryset = agencies
         if not can_publish:
             del self.fields["is_public"]
 
@@ -39,7 +41,7 @@ class EvidenceForm(forms.Form):
 
     def __init__(self, *args: Any, year: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["criterion"].choices = [("", _("Umum (bukan kriteria tertentu)"))] + [  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["criterion"]).choices = [("", _("Umum (bukan kriteria tertentu)"))] + [
             (c.key, c.label) for c in ikm.iid_criteria(year)]
 
 

@@ -61,7 +61,7 @@ def survey_results(surveys: Iterable[Survey]) -> list[SurveyResult]:
     rules = ikm_rules(s.year for s in surveys)
     out = []
     for s in surveys:
-        n = s.n_responses  # type: ignore[attr-defined]
+        n = s.n_responses  # type: ignore[attr-defined]  # annotated by with_totals()
         totals = {k: (getattr(s, f"sum_{k}") or 0, n) for k in ikm.ELEMENT_KEYS}
         weighting, bands = rules.get(s.year, (None, ikm.IKM_BANDS))
         minimum = ikm.minimum_sample(s.population)

@@ -7,11 +7,11 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from nyata.core.access import get_for_user, has_role, policy, reach
+from nyata.core.access import NyataRequest, get_for_user, has_role, policy, reach
 from nyata.core.models import Agency
 from nyata.core.roles import PEMDA_MEMBERS, PRODUCT_PUBLISHERS, PRODUCT_WRITERS, SURVEY_MODERATORS
 from nyata.products import actions, ikm
@@ -27,12 +27,12 @@ from nyata.products.results import (
 )
 
 
-def _year(request: HttpRequest) -> int:
+def _year(request: NyataRequest) -> int:
     return parse_year(request.GET.get("tahun"), default_year())
 
 
 @policy(PEMDA_MEMBERS)
-def product_list(request: HttpRequest) -> HttpResponse:
+def product_list(request: NyataRequest) -> HttpResponse:
     """Every agency's flagship product of the year, its stage and reach; agencies without one flagged."""
     year = _year(request)
     agencies = list(reach(request, Agency.objects.filter(is_active=True), "pk"))
@@ -46,7 +46,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
 
 
 @policy(PEMDA_MEMBERS)
-def product_innovation_list(request: HttpRequest) -> HttpResponse:
+def product_innovation_list(request: NyataRequest) -> HttpResponse:
     year = _year(request)
     innovations = reach(request, Innovation.objects.filter(year=year)).select_related("agency").annotate(
         n_evidence=Count("evidence", distinct=True))
@@ -54,19 +54,19 @@ def product_innovation_list(request: HttpRequest) -> HttpResponse:
         "year": year, "innovations": innovations, "can_write": has_role(request, *PRODUCT_WRITERS)})
 
 
-def _agency_choices(request: HttpRequest) -> Any:
+def _agency_choices(request: NyataRequest) -> Any:
     return reach(request, Agency.objects.filter(is_active=True), "pk")
 
 
-def _edit(request: HttpRequest, innovation: Innovation | None) -> HttpResponse:
+def _edit(request: NyataRequest, innovation: Innovation | None) -> HttpResponse:
     initial = {"year": default_year()} if innovation is None else None
-    form = InnovationForm(request.POST or None, instance=innovation, pemda=request.pemda,  # type: ignore[attr-defined]
+    form = InnovationForm(request.POST or None, instance=innovation, pemda=request.pemda,
                           agencies=_agency_choices(request), can_publish=has_role(request, *PRODUCT_PUBLISHERS),
                           initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             saved = actions.innovation_save(
-                actor=request.user, innovation=form.instance,  # type: ignore[arg-type]
+                actor=request.user, innovation=form.instance,
                 indicators=form.cleaned_data.get("indicators"),
                 partnerships=form.cleaned_data.get("partnerships"))
         except ValidationError as e:
@@ -80,17 +80,17 @@ def _edit(request: HttpRequest, innovation: Innovation | None) -> HttpResponse:
 
 
 @policy(PEMDA_MEMBERS, PRODUCT_WRITERS)
-def product_create(request: HttpRequest) -> HttpResponse:
+def product_create(request: NyataRequest) -> HttpResponse:
     return _edit(request, None)
 
 
 @policy(PEMDA_MEMBERS, PRODUCT_WRITERS)
-def product_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def product_edit(request: NyataRequest, pk: int) -> HttpResponse:
     return _edit(request, get_for_user(request, Innovation, pk=pk))
 
 
 @policy(PEMDA_MEMBERS)
-def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def product_detail(request: NyataRequest, pk: int) -> HttpResponse:
     innovation = get_for_user(request, Innovation.objects.select_related("agency", "location"), pk=pk)
     levels = {a.criterion: a.level for a in innovation.iid_answers.all()}
     evidence = list(innovation.evidence.all())
@@ -105,14 +105,14 @@ def product_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @policy(PEMDA_MEMBERS, PRODUCT_WRITERS)
-def product_iid(request: HttpRequest, pk: int) -> HttpResponse:
+def product_iid(request: NyataRequest, pk: int) -> HttpResponse:
     """IID self-assessment per criterion, with evidence uploads per criterion."""
     innovation = get_for_user(request, Innovation.objects.select_related("agency"), pk=pk)
     current = {a.criterion: (a.level, a.note) for a in innovation.iid_answers.all()}
     form = IidForm(request.POST or None, year=innovation.year, initial_levels=current)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.iid_assess(actor=request.user, innovation=innovation, answers=form.answers())  # type: ignore[arg-type]
+            actions.iid_assess(actor=request.user, innovation=innovation, answers=form.answers())
         except ValidationError as e:
             form.add_error(None, e)
         else:
@@ -132,12 +132,12 @@ def product_iid(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @policy(PEMDA_MEMBERS, PRODUCT_WRITERS)
-def product_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def product_evidence_upload(request: NyataRequest, pk: int) -> HttpResponse:
     innovation = get_for_user(request, Innovation.objects.select_related("agency"), pk=pk)
     form = EvidenceForm(request.POST or None, request.FILES or None, year=innovation.year)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.evidence_add(actor=request.user, innovation=innovation,  # type: ignore[arg-type]
+            actions.evidence_add(actor=request.user, innovation=innovation,
                                  title=form.cleaned_data["title"], upload=form.cleaned_data["file"],
                                  criterion=form.cleaned_data["criterion"])
         except ValidationError as e:
@@ -150,7 +150,7 @@ def product_evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @policy(PEMDA_MEMBERS)
-def product_evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+def product_evidence_download(request: NyataRequest, pk: int) -> HttpResponse:
     ev = get_for_user(request, Evidence, "innovation__agency", pk=pk)
     try:
         with ev.file.open("rb") as handle:
@@ -165,17 +165,17 @@ def product_evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @policy(PEMDA_MEMBERS, PRODUCT_WRITERS)
-def product_survey(request: HttpRequest, pk: int) -> HttpResponse:
+def product_survey(request: NyataRequest, pk: int) -> HttpResponse:
     """Survey results of a product, and the survey settings (year, population, weighting)."""
     innovation = get_for_user(request, Innovation.objects.select_related("agency"), pk=pk)
     year = parse_year(request.POST.get("year") if request.method == "POST" else None, innovation.year)
     existing = Survey.objects.filter(innovation=innovation, year=year).first()
     instance = existing or Survey(innovation=innovation, year=year)
-    form = SurveyForm(request.POST or None, instance=instance, pemda=request.pemda,  # type: ignore[attr-defined]
+    form = SurveyForm(request.POST or None, instance=instance, pemda=request.pemda,
                       initial={"year": innovation.year})
     if request.method == "POST" and form.is_valid():
         try:
-            actions.survey_save(actor=request.user, survey=form.instance)  # type: ignore[arg-type]
+            actions.survey_save(actor=request.user, survey=form.instance)
         except ValidationError as e:
             form.add_error(None, e)
         else:
@@ -189,7 +189,7 @@ def product_survey(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @policy(SURVEY_MODERATORS, SURVEY_MODERATORS)
-def product_moderation(request: HttpRequest) -> HttpResponse:
+def product_moderation(request: NyataRequest) -> HttpResponse:
     """Comments waiting for moderation, for the perf admin or the owning agency's head."""
     pending = reach(request, SurveyResponse.objects.filter(comment_status=SurveyResponse.CommentStatus.PENDING),
                     "survey__innovation__agency").select_related("survey__innovation__agency")
@@ -197,7 +197,7 @@ def product_moderation(request: HttpRequest) -> HttpResponse:
 
 
 @policy(SURVEY_MODERATORS, SURVEY_MODERATORS)
-def product_moderate(request: HttpRequest, pk: int) -> HttpResponse:
+def product_moderate(request: NyataRequest, pk: int) -> HttpResponse:
     response = get_for_user(request, SurveyResponse, "survey__innovation__agency", pk=pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -206,7 +206,7 @@ def product_moderate(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Pilih setujui atau tolak."))
         return redirect("product_moderation")
     try:
-        actions.survey_comment_moderate(actor=request.user, response=response,  # type: ignore[arg-type]
+        actions.survey_comment_moderate(actor=request.user, response=response,
                                         approve=form.cleaned_data["decision"] == "approve")
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
