@@ -29,7 +29,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def public(handler: F) -> F:
-    handler.nyata_policy = PUBLIC  # type: ignore[attr-defined]
+    handler.nyata_policy = PUBLIC  # type: ignore[attr-defined]  # the mark the permission matrix reads
     return handler
 
 

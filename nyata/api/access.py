@@ -24,7 +24,7 @@ def api_policy(
     def decorate(handler: F) -> F:
         @functools.wraps(handler)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            request.policy = pol  # type: ignore[attr-defined]
+            request.policy = pol  # type: ignore[attr-defined]  # this sets what NyataRequest declares
             if not request.user.is_authenticated:
                 raise HttpError(401, _("Silakan masuk terlebih dahulu."))
             if (pol.tenant and getattr(request, "pemda", None) is None) or not pol.allows(
@@ -34,10 +34,10 @@ def api_policy(
                 raise HttpError(403, _("Peran Anda tidak mengizinkan tindakan ini."))
             return handler(request, *args, **kwargs)
 
-        wrapper.nyata_policy = pol  # type: ignore[attr-defined]
+        wrapper.nyata_policy = pol  # type: ignore[attr-defined]  # the mark the permission matrix reads
         # ninja resolves the parameters' type names in the wrapper's module (this one): hand it the
         # handler's signature already resolved where it was written (bounded types: api.types.Id).
-        wrapper.__signature__ = inspect.signature(handler, eval_str=True)  # type: ignore[attr-defined]
-        return wrapper  # type: ignore[return-value]
+        wrapper.__signature__ = inspect.signature(handler, eval_str=True)  # type: ignore[attr-defined]  # inspect reads __signature__ off any callable
+        return wrapper  # type: ignore[return-value]  # functools.wraps keeps the handler's signature
 
     return decorate

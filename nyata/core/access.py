@@ -68,13 +68,13 @@ def policy(
     def decorate(view: V) -> V:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            request.policy = pol  # type: ignore[attr-defined]
+            request.policy = pol  # type: ignore[attr-defined]  # this sets what NyataRequest declares
             if not pol.public:
                 check(request, pol)
             return view(request, *args, **kwargs)
 
-        wrapper.nyata_policy = pol  # type: ignore[attr-defined]
-        return wrapper  # type: ignore[return-value]
+        wrapper.nyata_policy = pol  # type: ignore[attr-defined]  # the mark the permission matrix reads
+        return wrapper  # type: ignore[return-value]  # functools.wraps keeps the view's signature
 
     return decorate
 

@@ -214,7 +214,7 @@ def record_delete(actor: User | None, obj: models.Model, action: str | None = No
 def _pemda_of(obj: models.Model) -> int:
     if isinstance(obj, Pemda):
         return int(obj.pk)
-    return int(obj.pemda_id)  # type: ignore[attr-defined]
+    return int(obj.pemda_id)  # type: ignore[attr-defined]  # every audited model but Pemda is a TenantModel
 
 
 def _code(obj: models.Model, verb: str) -> str:

@@ -100,13 +100,13 @@ class TenantModelForm(forms.ModelForm):
 
     def validate_unique(self) -> None:
         # The tenant column is not a form field; validate the composite keys anyway.
-        exclude = self._get_validation_exclusions()  # type: ignore[attr-defined]
+        exclude = self._get_validation_exclusions()  # type: ignore[attr-defined]  # BaseModelForm private, missing from django-stubs
         exclude.discard("pemda")
         try:
             self.instance.validate_unique(exclude=exclude)
             self.instance.validate_constraints(exclude=exclude)
         except forms.ValidationError as e:
-            self._update_errors(e)  # type: ignore[attr-defined]
+            self._update_errors(e)  # type: ignore[attr-defined]  # BaseModelForm private, missing from django-stubs
 
 
 class AgencyForm(TenantModelForm):

@@ -448,7 +448,7 @@ class YearRules(TenantModel):
         values = (self.very_high_from, self.high_from, self.medium_from, self.low_from)
         if any(v is None for v in values):
             return None
-        return tuple(float(v) for v in values)  # type: ignore[return-value,arg-type]
+        return tuple(float(v) for v in values)  # type: ignore[return-value,arg-type]  # four values, none None (tested above)
 
     def weight(self, agency_id: int, indicator_code: str) -> float | None:
         raw = (self.weights or {}).get(str(agency_id), {}).get(indicator_code)

@@ -287,7 +287,7 @@ def check_current_password(request: HttpRequest, user: User, password: str) -> b
         raise LockedOut
     if user.check_password(password or ""):
         return True
-    request.nyata_password_check = True  # type: ignore[attr-defined]
+    request.nyata_password_check = True  # type: ignore[attr-defined]  # read by on_login_failed for this request
     user_login_failed.send(sender=__name__, credentials=credentials, request=request)
     record(PASSWORD_CHECK_FAILED, actor=user, request=request)
     if getattr(request, "axes_locked_out", False) or AxesProxyHandler.is_locked(request, credentials):

@@ -67,7 +67,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     authentication_form = LoginForm
 
-    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]  # LoginView only ever builds a LoginForm
         return signin.begin(self.request, form.get_user(), self.get_success_url())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -255,7 +255,7 @@ def _home(request: NyataRequest) -> HttpResponse:
 # Home shows a visitor the sign-in form and the public portal; it sends every signed-in person
 # somewhere: the platform operator to the platform's page, a new Pemda's admin to the checklist,
 # everyone else to `_home` (which checks its own policy).
-home.nyata_policy = Policy(ALL_ROLES, public=True, agency_limited=False, tenant=False)  # type: ignore[attr-defined]
+home.nyata_policy = Policy(ALL_ROLES, public=True, agency_limited=False, tenant=False)  # type: ignore[attr-defined]  # the mark @policy sets, for a view outside it
 
 
 # --- organisation: list, create, edit ----------------------------------------------------------

@@ -218,7 +218,7 @@ def quarter_chart(labels: Sequence[str], series: Sequence[Series], *, title: str
         described.append(f"{s.name}: " + ", ".join(f"{labels[i]} {number(v)}" for i, v in pts) if pts
                          else f"{s.name}: {_('belum ada nilai')}")
     if forecast and has_fc:
-        point = float(forecast[0])  # type: ignore[arg-type]
+        point = float(forecast[0])  # type: ignore[arg-type]  # has_fc: the forecast has a point
         low: float = point if forecast[1] is None else forecast[1]
         high: float = point if forecast[2] is None else forecast[2]
         x = left + plot_w * (n - 0.5) / n

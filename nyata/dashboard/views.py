@@ -104,7 +104,7 @@ def _home_context(request: NyataRequest, period: queries.Period, quarters: list[
     headlines = queries.headline_indicators(period.year)
     for i, h in enumerate(headlines):
         title = _("Tren %(n)s") % {"n": h.name}
-        h.chart = charts.sparkline(  # type: ignore[attr-defined]
+        h.chart = charts.sparkline(  # type: ignore[attr-defined]  # extra attribute for the template
             h.actuals, [str(y) for y in h.years], title=title, chart_id=f"hl{i}")
     scored = [r.score for r in rows if r.score is not None]
     commitments = Commitment.objects.filter(state=Commitment.State.OPEN)
@@ -313,8 +313,8 @@ def commitments(request: NyataRequest) -> HttpResponse:
         if not errors:
             try:
                 actions.commitment_create(actor=request.user, pemda=request.pemda, year=period.year,
-                                          quarter=period.quarter, meeting_date=meeting_date, agency=agency_obj,  # type: ignore[arg-type]
-                                          what=form["what"], owner=form["owner"], due=due,  # type: ignore[arg-type]
+                                          quarter=period.quarter, meeting_date=meeting_date, agency=agency_obj,  # type: ignore[arg-type]  # not None: errors above
+                                          what=form["what"], owner=form["owner"], due=due,  # type: ignore[arg-type]  # not None: errors above
                                           indicator=ind, project=proj)
             except ValidationError as e:
                 errors = e.message_dict if hasattr(e, "error_dict") else {"__all__": e.messages}

@@ -58,10 +58,10 @@ def _descending(
     if missing:
         return
     for k, v in given:
-        if not low <= v <= high:  # type: ignore[operator]
+        if not low <= v <= high:  # type: ignore[operator]  # no None left: missing returned above
             errors.setdefault(k, []).append(_("Nilai harus antara %(a)s dan %(b)s.") % {"a": low, "b": high})
     for (_k1, v1), (k2, v2) in itertools.pairwise(given):
-        if not v1 > v2:  # type: ignore[operator]
+        if not v1 > v2:  # type: ignore[operator]  # no None left: missing returned above
             errors.setdefault(k2, []).append(message)
 
 

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
+from nyata.agreements.models import AgreementIndicator
 from nyata.agreements.services import current_agreements, signed_indicators, signed_programs
 from nyata.core.models import Agency, Pemda, Quarter
 from nyata.reporting import actions
@@ -41,15 +42,15 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-def _value(ai: object, q: int, strength: float, code: str) -> D:
-    target = getattr(ai, f"q{q}_target") or ai.annual_target  # type: ignore[attr-defined]
-    lower = ai.polarity == "lower_is_better"  # type: ignore[attr-defined]
-    wobble = 0.96 + 0.08 * _unit(code, f"{ai.pk}:{q}")  # type: ignore[attr-defined]
+def _value(ai: AgreementIndicator, q: int, strength: float, code: str) -> D:
+    target = getattr(ai, f"q{q}_target") or ai.annual_target
+    lower = ai.polarity == "lower_is_better"
+    wobble = 0.96 + 0.08 * _unit(code, f"{ai.pk}:{q}")
     factor = strength * wobble
     value = target * D(str(round((2 - factor) if lower else factor, 4)))
-    if ai.unit in BOUNDED:  # type: ignore[attr-defined]
+    if ai.unit in BOUNDED:
         value = min(value, D(100))
-    return cast("D", max(value, D(0)).quantize(D(1).scaleb(-ai.decimals)))  # type: ignore[attr-defined]
+    return cast("D", max(value, D(0)).quantize(D(1).scaleb(-ai.decimals)))
 
 
 def load(pemda: Pemda) -> None:

@@ -3,7 +3,7 @@
 from django.db import migrations
 
 
-def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
+def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]  # historical models: nothing to annotate with
     """Which user signs as which official now lives on the user's account in the Pemda."""
     SignerLink = apps.get_model("agreements", "SignerLink")
     Account = apps.get_model("core", "Account")

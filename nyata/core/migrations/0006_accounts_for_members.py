@@ -1,7 +1,7 @@
 from django.db import migrations
 
 
-def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]
+def forwards(apps, schema_editor):  # type: ignore[no-untyped-def]  # historical models: nothing to annotate with
     """Every user with a role in a Pemda gets that Pemda's account (its directory entry)."""
     Membership = apps.get_model("core", "Membership")
     Account = apps.get_model("core", "Account")
