@@ -441,7 +441,7 @@ def pemda_profile_save(*, actor: User | None, pemda: Pemda, before: dict[str, An
     if list(pemda.sign_in_factor_roles) != roles_before:
         # Who must sign in with a second factor is a security setting: its change is a security event too.
         security_events.record(security_events.SIGN_IN_FACTOR_ROLES_CHANGED, actor=actor, pemda=pemda,
-                               data={"before": roles_before, "after": list(pemda.sign_in_factor_roles)},
+                               data={"roles_before": roles_before, "roles": list(pemda.sign_in_factor_roles)},
                                alert=bool(set(roles_before) - set(pemda.sign_in_factor_roles)))
     return pemda
 

@@ -184,6 +184,11 @@ def test_a_pemda_that_adds_agency_heads_makes_them_type_a_code(world: World) -> 
         audited = AuditEvent.objects.filter(action="nyata.pemda.updated").order_by("-seq").first()
     assert audited is not None and audited.data["after"]["sign_in_factor_roles"] == ["agency_head"]
     assert SecurityEvent.objects.filter(action=security_events.SIGN_IN_FACTOR_ROLES_CHANGED).count() == 1
+    page = BeautifulSoup(admin.get(reverse("security_event_list")).content, "html.parser")
+    row = page.find("tr", attrs={"data-action": security_events.SIGN_IN_FACTOR_ROLES_CHANGED})
+    assert row is not None
+    shown = row.get_text(" ")
+    assert "Kepala Perangkat Daerah" in shown and "agency_head" not in shown  # roles by name, never codes
 
     # A session begun before the change goes back to the code step at its next request.
     resp = before.get(HOME_OF["agency_head"])

@@ -63,6 +63,7 @@ def history_url(context: Any, obj: Any) -> str:
 EVENT_KEYS = {
     "role": gettext_lazy("Peran"),
     "roles": gettext_lazy("Peran"),
+    "roles_before": gettext_lazy("Peran sebelumnya"),
     "agency": gettext_lazy("Perangkat daerah"),
     "cooloff_minutes": gettext_lazy("Jeda (menit)"),
 }
@@ -81,6 +82,6 @@ def event_details(data: Any) -> list[tuple[str, str]]:
         if key in ("address", "user_agent", "path"):
             continue
         values = value if isinstance(value, list) else [value]
-        shown = ", ".join(str(roles.get(v, v)) if key in ("role", "roles") else str(v) for v in values)
+        shown = ", ".join(str(roles.get(v, v)) if key in ("role", "roles", "roles_before") else str(v) for v in values)
         out.append((str(EVENT_KEYS.get(key, key.replace("_", " "))), shown or "—"))
     return out
