@@ -256,3 +256,16 @@ def test_a_violated_check_constraint_is_a_sentence(world: World) -> None:
             q.full_clean()
     text = " ".join(e.value.messages)
     assert "quarter_number_1_4" not in text and "tidak memenuhi aturannya" in text
+
+
+def test_a_plan_import_through_the_api_is_a_422_naming_sheet_row_and_column(world: World) -> None:
+    rows = small_rows()
+    rows[plan_excel.TARGET][0]["target"] = HUGE
+    rows[plan_excel.CEILING][0]["pagu"] = "1e309"
+    upload = SimpleUploadedFile("rencana.xlsx", plan_excel.build_workbook(rows))
+    resp = world.client("planner").post("/api/v1/planning/import", {"file": upload})
+    assert resp.status_code == 422 and set(resp.json()) == {"detail"}
+    detail = resp.json()["detail"]
+    assert "lembar Target, baris 2, kolom target" in detail and "lembar Pagu, baris 2, kolom pagu" in detail
+    with tenant_scope(world.a):
+        assert not IndicatorTarget.objects.exists()
