@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Any
 
 from django.http import HttpRequest
 from django.urls import resolve, reverse
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nyata.core.access import Policy
 from nyata.core.roles import AGENCY_ROLES, Role
+from nyata.core.typealiases import TemplateContext
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def nav_for(roles: frozenset[str], has_pemda: bool) -> Nav:
     return Nav([link(n) for n in first], [link(n) for n in more])
 
 
-def navigation(request: HttpRequest) -> dict[str, Any]:
+def navigation(request: HttpRequest) -> TemplateContext:
     """Context processor: `nav`, computed only when a template reads it."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from nyata.core.typealiases import RawValue
+
 MAX_ABS = Decimal("1e15")
 MAX_LENGTH = 64  # characters of text: longer is not a number a person typed
 PERCENT_UNITS = frozenset({"persen", "%", "percent", "persentase"})
@@ -95,7 +97,7 @@ def plain(d: Decimal) -> str:
 
 
 def read_number(
-    value: Any,
+    value: RawValue,
     *,
     decimals: int | None = None,
     low: Decimal | None = None,

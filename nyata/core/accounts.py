@@ -34,6 +34,7 @@ from nyata.core.actions import membership_grant, pemda_create, record_delete
 from nyata.core.models import Account, Agency, Membership, Official, Pemda, User
 from nyata.core.roles import GRANTABLE_ROLES, Role
 from nyata.core.tenancy import tenant_scope, unscoped
+from nyata.core.typealiases import JSONObject
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,149}$")
 # Roles granted inside a Pemda (the platform operator is a flag on the user, not a membership).
@@ -433,7 +434,7 @@ def pemda_register(
 
 
 @transaction.atomic
-def pemda_profile_save(*, actor: User | None, pemda: Pemda, before: dict[str, Any]) -> Pemda:
+def pemda_profile_save(*, actor: User | None, pemda: Pemda, before: JSONObject) -> Pemda:
     pemda.full_clean()
     pemda.save()
     audit.record_update(actor, pemda, before)

@@ -40,6 +40,7 @@ from django.core.exceptions import ValidationError
 
 from nyata.core.models import AuditEvent, Pemda
 from nyata.core.tenancy import unscoped
+from nyata.core.typealiases import JSONObject
 
 VERSION = 1
 GENESIS = "0" * 64
@@ -277,7 +278,7 @@ def read(pemda: Pemda) -> FileState:
     return FileState(path, out, "")
 
 
-def recorded(pemda: Pemda) -> list[dict[str, Any]]:
+def recorded(pemda: Pemda) -> list[JSONObject]:
     """The anchors the Pemda's security log recorded as uses of the seal (line, its hash, file)."""
     from nyata.core import security_events
     from nyata.core.models import SecurityEvent
@@ -288,7 +289,7 @@ def recorded(pemda: Pemda) -> list[dict[str, Any]]:
             and isinstance(d.get("line"), int)]
 
 
-def tail_problem(state: FileState, log: list[dict[str, Any]]) -> str:
+def tail_problem(state: FileState, log: list[JSONObject]) -> str:
     """A file cannot prove its own last lines were not removed; the security log, kept in the
     database, remembers each line written. Someone who can change the anchors but not the
     database (or not both consistently) is found here."""

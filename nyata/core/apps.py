@@ -1,6 +1,8 @@
+from collections.abc import Sequence
 from typing import Any
 
 from django.apps import AppConfig
+from django.core.checks import CheckMessage
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,7 +21,7 @@ class CoreConfig(AppConfig):
         checks.register(seal_check, checks.Tags.security, deploy=True)
 
 
-def public_url_check(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+def public_url_check(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """`check --deploy`: the fallback public address must be reachable from outside."""
     from django.conf import settings
     from django.core import checks
@@ -35,7 +37,7 @@ def public_url_check(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     return []
 
 
-def seal_check(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+def seal_check(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[CheckMessage]:
     """`check --deploy`: production has the Pemda's own seal, kept secret (never the demo seal)."""
     from django.core import checks
 

@@ -27,6 +27,7 @@ from nyata.core import anchors
 from nyata.core.models import AuditChainHead, AuditEvent, Pemda, User
 from nyata.core.rawrows import column, table
 from nyata.core.tenancy import unscoped
+from nyata.core.typealiases import JSONObject, JSONValue
 
 GENESIS = "0" * 64
 SECRET_WORDS = ("password", "secret", "token", "otp", "totp", "passphrase", "key_material")
@@ -45,7 +46,7 @@ def _mask(data: Any) -> Any:
     return data
 
 
-def normalise(data: Any) -> Any:
+def normalise(data: JSONValue) -> JSONValue:
     """JSON round-trip so the hashed form equals what the database gives back (secrets masked)."""
     return json.loads(json.dumps(_mask(data), cls=DjangoJSONEncoder))
 
@@ -61,7 +62,7 @@ def _value(field: models.Field[Any, Any], obj: models.Model) -> Any:
     return value
 
 
-def snapshot(obj: models.Model, exclude: Iterable[str] = ()) -> dict[str, Any]:
+def snapshot(obj: models.Model, exclude: Iterable[str] = ()) -> JSONObject:
     """The record's own concrete fields (no related rows: personal data stays minimal)."""
     skip = {"password", *exclude}
     return {
@@ -69,7 +70,7 @@ def snapshot(obj: models.Model, exclude: Iterable[str] = ()) -> dict[str, Any]:
     }
 
 
-def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+def diff(before: JSONObject, after: JSONObject) -> JSONObject:
     keys = sorted(set(before) | set(after))
     changed = [k for k in keys if before.get(k) != after.get(k)]
     return {
@@ -89,7 +90,7 @@ def compute_hash(
     object_type: str,
     object_id: str,
     object_repr: str,
-    data: Any,
+    data: JSONValue,
     prev_hash: str,
 ) -> str:
     payload = json.dumps(
@@ -119,7 +120,7 @@ def record(
     actor: User | None,
     action: str,
     obj: models.Model | None = None,
-    data: dict[str, Any] | None = None,
+    data: JSONObject | None = None,
 ) -> AuditEvent:
     """Append one event to the Pemda's chain, inside the caller's transaction."""
     if not connection.in_atomic_block:
@@ -187,7 +188,7 @@ def record_create(actor: User | None, obj: models.Model, action: str | None = No
 
 
 def record_update(
-    actor: User | None, obj: models.Model, before: dict[str, Any], action: str | None = None
+    actor: User | None, obj: models.Model, before: JSONObject, action: str | None = None
 ) -> AuditEvent | None:
     changes = diff(before, snapshot(obj))
     if not changes["after"] and not changes["before"]:

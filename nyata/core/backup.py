@@ -30,6 +30,8 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db import connection, connections
 
+from nyata.core.typealiases import JSONObject
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 
@@ -130,7 +132,7 @@ def fernet(key: str | bytes | None) -> Fernet | None:
                           "print(Fernet.generate_key().decode())'`)") from e
 
 
-def create(out: Path, *, key: str | bytes | None = None) -> dict[str, Any]:
+def create(out: Path, *, key: str | bytes | None = None) -> JSONObject:
     """Write the archive to `out` (atomically: a temporary name, then renamed); return its manifest."""
     box = fernet(key)
     with tempfile.TemporaryDirectory(prefix="nyata-backup-") as tmp:
@@ -254,7 +256,7 @@ def restore(archive: Path, *, key: str | bytes | None = None) -> Restored:
     return verify(manifest, len(files))
 
 
-def verify(manifest: dict[str, Any], files: int) -> Restored:
+def verify(manifest: JSONObject, files: int) -> Restored:
     from nyata.core import audit, integrity
 
     counts = row_counts()

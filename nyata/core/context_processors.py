@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.http import HttpRequest
 
 from nyata.core.models import Role
+from nyata.core.typealiases import TemplateContext
 
 
-def nyata(request: HttpRequest) -> dict[str, Any]:
+def nyata(request: HttpRequest) -> TemplateContext:
     roles: frozenset[str] = getattr(request, "roles", frozenset())
     return {
         "active_pemda": getattr(request, "pemda", None),

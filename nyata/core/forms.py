@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from nyata.core.actions import check_fiscal_year
-from nyata.core.models import Agency, Assignment, FiscalYear, Membership, Official, Pemda, Position, Unit
+from nyata.core.models import Agency, Assignment, FiscalYear, Membership, Official, Pemda, Position, Unit, User
 from nyata.core.roles import GRANTABLE_ROLES, SIGN_IN_FACTOR_OPTIONAL_ROLES, Role
 from nyata.core.tenancy import unscoped
 from nyata.core.xlsx import number_message, parse_decimal
@@ -164,8 +164,8 @@ class MembershipForm(TenantModelForm):
         model = Membership
         fields = ["role", "agency"]
 
-    def clean_username(self) -> Any:
-        name = self.cleaned_data["username"]
+    def clean_username(self) -> str:
+        name: str = self.cleaned_data["username"]
         user = get_user_model().objects.filter(username=name).first()
         if user is None:
             raise forms.ValidationError(_("Pengguna %(u)s tidak ditemukan.") % {"u": name})
@@ -194,7 +194,7 @@ class CountedPasswordChangeForm(PasswordChangeForm):
 class LoginForm(AuthenticationForm):
     """Sign-in that refuses a user whose every Pemda is suspended (nothing is deleted)."""
 
-    def confirm_login_allowed(self, user: Any) -> None:
+    def confirm_login_allowed(self, user: User) -> None:
         super().confirm_login_allowed(user)
         if getattr(user, "is_platform_operator", False):
             return

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db import connection, models
 
+from nyata.core.typealiases import RawValue
+
 
 def qn(name: str) -> str:
     return str(connection.ops.quote_name(name))
@@ -75,7 +77,7 @@ class Loader:
         return out
 
 
-def is_id(value: Any) -> bool:
+def is_id(value: RawValue) -> bool:
     """A value usable as a primary key in hand-written SQL (the ORM quietly matches nothing for
     ids beyond a bigint; a raw statement would fail instead)."""
     if isinstance(value, str) and value.isdigit():

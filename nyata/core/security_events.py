@@ -13,13 +13,13 @@ rolled-back transaction would take the event with it): the callers here make sur
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -30,6 +30,7 @@ from nyata.core.models import Membership, Pemda, SecurityChainHead, SecurityEven
 from nyata.core.ratelimit import client_address
 from nyata.core.roles import Role
 from nyata.core.tenancy import unscoped
+from nyata.core.typealiases import JSONObject
 
 PLATFORM = 0
 log = logging.getLogger("nyata.security")
@@ -105,8 +106,8 @@ def record(
     label: str = "",
     pemda: Pemda | int | None = None,
     request: HttpRequest | None = None,
-    obj: Any = None,
-    data: dict[str, Any] | None = None,
+    obj: models.Model | None = None,
+    data: JSONObject | None = None,
     alert: bool = False,
 ) -> list[SecurityEvent]:
     """Append the event to the chain of `pemda`, or of every Pemda the actor holds a role in."""
@@ -217,7 +218,7 @@ def _user_named(username: str) -> User | None:
     return User.objects.filter(username=username).first() if username else None
 
 
-def on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None,
+def on_login_failed(sender: object, credentials: Mapping[str, object], request: HttpRequest | None = None,
                     **kwargs: Any) -> None:
     username = str(credentials.get("username") or "")[:150]
     user = _user_named(username)
@@ -226,7 +227,7 @@ def on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpReque
     record(LOGIN_FAILED, actor=user, label=username, request=request)
 
 
-def on_logged_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+def on_logged_in(sender: object, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     device = getattr(request, "nyata_second_factor", None)  # set by signin.finish
     if device is not None:
         record(SECOND_FACTOR_LOGIN, actor=user, request=request, data={"device": device.pk})
@@ -234,14 +235,14 @@ def on_logged_in(sender: Any, request: HttpRequest | None, user: User, **kwargs:
         record(LOGIN_SUCCEEDED, actor=user, request=request)
 
 
-def on_locked_out(sender: Any, request: HttpRequest | None = None, username: str | None = None,
+def on_locked_out(sender: object, request: HttpRequest | None = None, username: str | None = None,
                   ip_address: str | None = None, **kwargs: Any) -> None:
     name = (username or "")[:150]
     record(LOCKED_OUT, actor=_user_named(name), label=name, request=request,
            data={"cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)}, alert=True)
 
 
-def on_membership_saved(sender: Any, instance: Membership, created: bool, raw: bool = False,
+def on_membership_saved(sender: object, instance: Membership, created: bool, raw: bool = False,
                         **kwargs: Any) -> None:
     if created and not raw:
         record(ROLE_GRANTED, pemda=instance.pemda_id,
@@ -249,7 +250,7 @@ def on_membership_saved(sender: Any, instance: Membership, created: bool, raw: b
                alert=instance.role == Role.PERF_ADMIN)
 
 
-def on_membership_deleted(sender: Any, instance: Membership, **kwargs: Any) -> None:
+def on_membership_deleted(sender: object, instance: Membership, **kwargs: Any) -> None:
     record(ROLE_REVOKED, pemda=instance.pemda_id,
            obj=instance.user, data={"role": instance.role, "agency": instance.agency_id})
 

@@ -154,7 +154,7 @@ class TenantModel(models.Model):
             raise ValidationError(worded_constraint_errors(type(self), e)) from None
 
 
-def worded_constraint_errors(model: type[models.Model], error: ValidationError) -> Any:
+def worded_constraint_errors(model: type[models.Model], error: ValidationError) -> dict[str, list[str]] | list[str]:
     """`error`'s messages with each default constraint message replaced by a sentence."""
     what = model._meta.verbose_name
     sentences = {}

@@ -20,3 +20,11 @@ TemplateContext: TypeAlias = dict[str, Any]
 
 # A bound form's cleaned_data (django-stubs types it so): each value has its field's type.
 FormData: TypeAlias = dict[str, Any]
+
+# What a template hands a filter or tag: whatever the view put in the context (a number, a
+# model, None, a string); the filter decides what it can show.
+TemplateValue: TypeAlias = Any
+
+# A raw value as a person or a file gave it: a spreadsheet cell (str, int, float, date or None
+# from openpyxl), a form or JSON field. The reader that takes it is what checks it.
+RawValue: TypeAlias = Any

@@ -45,6 +45,7 @@ from nyata.core.models import (
 )
 from nyata.core.params import as_int
 from nyata.core.roles import ADMINS, ALL_ROLES, HISTORY_READERS, ORG_READERS, PEMDA_MEMBERS, PEMDA_WIDE_ROLES
+from nyata.core.typealiases import TemplateContext
 from nyata.core.xlsx import XLSX_CONTENT_TYPE, ImportErrors
 
 # --- sign-in, language, Pemda switch ---------------------------------------------------------
@@ -70,7 +71,7 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]  # LoginView only ever builds a LoginForm
         return signin.begin(self.request, form.get_user(), self.get_success_url())
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+    def get_context_data(self, **kwargs: Any) -> TemplateContext:
         return {**super().get_context_data(**kwargs), **_demo_sign_in()}
 
 

@@ -13,12 +13,16 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from nyata.core.typealiases import RawValue
 from nyata.numbers import NumberError, PercentCell, plain, read_number
+
+if TYPE_CHECKING:  # openpyxl is imported where a workbook is opened (it is slow to import)
+    from openpyxl import Workbook
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
@@ -57,7 +61,7 @@ class ImportErrors(Exception):
         return "\n".join(str(e) for e in self.errors)
 
 
-def open_workbook(upload: IO[bytes] | bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> Any:
+def open_workbook(upload: IO[bytes] | bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> Workbook:
     """Open an uploaded workbook after checking that it is a sane xlsx archive."""
     import openpyxl
 
@@ -87,8 +91,8 @@ def open_workbook(upload: IO[bytes] | bytes, *, max_bytes: int = MAX_UPLOAD_BYTE
 
 
 def read_sheet(
-    wb: Any, sheet: str, columns: Sequence[str], errors: ImportErrors, *, required: bool = True
-) -> list[tuple[int, dict[str, Any]]]:
+    wb: Workbook, sheet: str, columns: Sequence[str], errors: ImportErrors, *, required: bool = True
+) -> list[tuple[int, dict[str, RawValue]]]:
     """Rows of a sheet as (spreadsheet row number, {column: value}); header must match."""
     if sheet not in wb.sheetnames:
         if required:
@@ -137,7 +141,7 @@ def _cell_value(cell: Any, errors: ImportErrors, sheet: str, row: int, column: s
 
 
 def parse_decimal(
-    value: Any, *, decimals: int | None = None, low: Decimal | None = None, high: Decimal | None = None,
+    value: RawValue, *, decimals: int | None = None, low: Decimal | None = None, high: Decimal | None = None,
     unit: str | None = None,
 ) -> Decimal:
     """Every human number of the Django side: `nyata.numbers.read_number` (one reader).
@@ -176,11 +180,11 @@ def number_message(err: NumberError, *, field: str | None = None) -> str:
     return f"{field}: {text}" if field else text
 
 
-def text(value: Any) -> str:
+def text(value: RawValue) -> str:
     return "" if value is None else str(value).strip()
 
 
-def neutralise(value: Any) -> Any:
+def neutralise(value: RawValue) -> RawValue:
     """Formula-injection guard for exported cells."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
@@ -188,7 +192,7 @@ def neutralise(value: Any) -> Any:
 
 
 def build_workbook(
-    sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]], instructions: Sequence[str] = ()
+    sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[RawValue]]]], instructions: Sequence[str] = ()
 ) -> bytes:
     import openpyxl
     from openpyxl.styles import Font

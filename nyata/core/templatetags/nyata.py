@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.template import Context
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -10,17 +11,18 @@ from django.utils.translation import gettext, gettext_lazy
 
 from nyata.core.access import ANY_AGENCY
 from nyata.core.access import may_open as _may_open
+from nyata.core.typealiases import JSONValue, TemplateValue
 
 register = template.Library()
 
 
 @register.filter
-def label_lower(obj: Any) -> str:
+def label_lower(obj: TemplateValue) -> str:
     return str(obj._meta.label_lower)
 
 
 @register.filter
-def person(user: Any) -> str:
+def person(user: TemplateValue) -> str:
     """Who did something, as history shows it: a person's name, else their username; an action
     with no person behind it (an import, the demo load, a scheduled job) names the system, so a
     missing actor never breaks a page."""
@@ -30,7 +32,7 @@ def person(user: Any) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def may_open(context: Any, view_name: str, *args: Any, agency: Any = ANY_AGENCY) -> bool:
+def may_open(context: Context, view_name: str, *args: Any, agency: TemplateValue = ANY_AGENCY) -> bool:
     """`{% may_open "agency_detail" a.pk agency=a.pk as ok %}`: show a link only when it opens.
 
     The route's own policy decides (nyata.core.access.may_open), never a role list in the template.
@@ -40,7 +42,7 @@ def may_open(context: Any, view_name: str, *args: Any, agency: Any = ANY_AGENCY)
 
 
 @register.simple_tag(takes_context=True)
-def agency_link(context: Any, agency: Any, text: Any = None, testid: str = "") -> SafeString:
+def agency_link(context: Context, agency: TemplateValue, text: TemplateValue = None, testid: str = "") -> SafeString:
     """An agency's name, linked to its page when this user may open it (else the name alone)."""
     label = agency.name if text is None else text
     if not may_open(context, "agency_detail", agency.pk, agency=agency.pk):
@@ -52,7 +54,7 @@ def agency_link(context: Any, agency: Any, text: Any = None, testid: str = "") -
 
 
 @register.simple_tag(takes_context=True)
-def history_url(context: Any, obj: Any) -> str:
+def history_url(context: Context, obj: TemplateValue) -> str:
     """`{% history_url object as url %}`: the object's history page, or "" when this user cannot open it."""
     from nyata.core.views import history_url as url_for
 
@@ -70,7 +72,7 @@ EVENT_KEYS = {
 
 
 @register.filter
-def event_details(data: Any) -> list[tuple[str, str]]:
+def event_details(data: JSONValue) -> list[tuple[str, str]]:
     """A security event's data as a person reads it: labelled keys, roles by name (never `agency_head`)."""
     from nyata.core.roles import Role
 
