@@ -22,6 +22,7 @@ from nyata.api.types import Id, Year
 from nyata.core.access import NyataRequest, Policy, get_for_user, reach
 from nyata.core.roles import PEMDA_MEMBERS
 from nyata.core.tenancy import unscoped
+from nyata.core.typealiases import JSONObject
 
 router = Router(tags=["agreements"])
 PUBLIC = Policy(frozenset(), frozenset(), public=True)
@@ -128,7 +129,7 @@ def _qs() -> Any:
 
 @router.get("", response=list[AgreementOut])
 @api_policy(PEMDA_MEMBERS)
-def agreement_list(request: NyataRequest, year: Year | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+def agreement_list(request: NyataRequest, year: Year | None = None, kind: str | None = None) -> list[JSONObject]:
     qs = reach(request, _qs())
     if year is not None:
         qs = qs.filter(year=year)
@@ -139,7 +140,7 @@ def agreement_list(request: NyataRequest, year: Year | None = None, kind: str | 
 
 @router.get("/{agreement_id}", response={200: AgreementDetailOut, 404: ErrorOut})
 @api_policy(PEMDA_MEMBERS)
-def agreement_detail(request: NyataRequest, agreement_id: Id) -> dict[str, Any]:
+def agreement_detail(request: NyataRequest, agreement_id: Id) -> JSONObject:
     a = get_for_user(request, _qs(), "agency", pk=agreement_id)
     return {
         **_out(a),
@@ -163,7 +164,7 @@ def agreement_pdf(request: NyataRequest, agreement_id: Id) -> HttpResponse:
 
 @router.get("/verify/{code}", response={200: VerifyOut, 404: ErrorOut}, auth=None)
 @public
-def agreement_verify(request: HttpRequest, code: str) -> dict[str, Any]:
+def agreement_verify(request: HttpRequest, code: str) -> JSONObject:
     """Public: what the verification page says about a code (names and positions only)."""
     a = lookup_code(code)
     if a is None or a.status not in (Agreement.Status.SIGNED, Agreement.Status.SUPERSEDED):

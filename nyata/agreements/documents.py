@@ -26,6 +26,7 @@ from django.utils import timezone
 from nyata.agreements.models import Agreement, AgreementIndicator, AgreementProgram, Signature
 from nyata.core.accounts import public_base_url
 from nyata.core.models import Pemda
+from nyata.core.typealiases import JSONObject
 
 TEMPLATE = Path(__file__).resolve().parent / "typst" / "agreement.typ"
 PDF = "application/pdf"
@@ -72,7 +73,7 @@ def _party(official: Any, position: Any, acting: bool) -> dict[str, Any] | None:
 
 
 def document_data(agreement: Agreement, *, qr: str | None, logo: list[int] | None,
-                  final: bool) -> dict[str, Any]:
+                  final: bool) -> JSONObject:
     """The JSON one document of the template reads."""
     pemda: Pemda = agreement.pemda
     sigs: dict[str, Signature] = {s.party: s for s in agreement.signatures.all()}

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from django.utils import formats
 
 from nyata.agreements.models import Agreement
 from nyata.core.models import Pemda
+from nyata.core.typealiases import JSONObject
 
 
-def signed_agreements(pemda: Pemda, year: int) -> Iterator[dict[str, Any]]:
+def signed_agreements(pemda: Pemda, year: int) -> Iterator[JSONObject]:
     rows = (
         Agreement.objects.filter(year=year, status=Agreement.Status.SIGNED)
         .select_related("agency", "position")

@@ -30,6 +30,7 @@ from nyata.core.access import NyataRequest, get_for_user, policy, reach
 from nyata.core.params import as_int
 from nyata.core.roles import ADMINS, AGREEMENT_SIGNERS, CEREMONY_BOARD_READERS, PEMDA_MEMBERS
 from nyata.core.tenancy import unscoped
+from nyata.core.typealiases import JSONObject
 from nyata.core.xlsx import number_message, parse_decimal
 from nyata.documents import seal
 from nyata.numbers import NumberError, unit_bounds
@@ -390,7 +391,7 @@ def ceremony_pdf(request: NyataRequest, pk: int) -> HttpResponse:
 # --- public verification -----------------------------------------------------------------------
 
 
-def public_facts(agreement: Agreement) -> dict[str, Any]:
+def public_facts(agreement: Agreement) -> JSONObject:
     """What the public may see: names and positions, dates, status. No NIP, nothing else."""
     newest = agreement
     while True:
@@ -432,7 +433,7 @@ def lookup_code(code: str) -> Agreement | None:
                 .prefetch_related(Prefetch("signatures")).filter(verification_code=wanted).first())
 
 
-def verify_upload(content: bytes) -> dict[str, Any]:
+def verify_upload(content: bytes) -> JSONObject:
     """Authentic = the seal validates against the Pemda's CA and the exact bytes are on record."""
     if not content.startswith(b"%PDF-"):
         return {"ok": False, "message": _("Berkas ini bukan PDF.")}
