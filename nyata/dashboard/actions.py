@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from nyata.core import audit
 from nyata.core.models import Agency, Pemda, User
 from nyata.dashboard.models import Commitment
+from nyata.planning.models import Indicator
+from nyata.projects.models import Project
 from nyata.reporting.models import ScoreSnapshot
 
 
@@ -28,8 +30,8 @@ def _baseline(agency: Agency, year: int, quarter: int, indicator: Any) -> tuple[
 
 @transaction.atomic
 def commitment_create(*, actor: User | None, pemda: Pemda, year: int, quarter: int, meeting_date: dt.date,
-                      agency: Agency, what: str, owner: str, due: dt.date, indicator: Any = None,
-                      project: Any = None, is_illustrative: bool = False) -> Commitment:
+                      agency: Agency, what: str, owner: str, due: dt.date, indicator: Indicator | None = None,
+                      project: Project | None = None, is_illustrative: bool = False) -> Commitment:
     """Record one decision of the coordination meeting, with the data it starts from."""
     if not what.strip():
         raise ValidationError({"what": _("Isi keputusan atau komitmen.")})

@@ -7,6 +7,7 @@ reads from `sys.inputs.data`; charts are the same SVG as on the pages.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -19,6 +20,7 @@ from django.utils import timezone, translation
 
 from nyata.core import anchors
 from nyata.core.models import Agency, Pemda, Quarter
+from nyata.core.typealiases import JSONObject
 from nyata.core.xlsx import build_workbook
 from nyata.dashboard import agenda, charts, queries
 from nyata.dashboard.models import Commitment
@@ -30,7 +32,7 @@ MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agust
 N = charts.number
 
 
-def date_id(d: Any) -> str:
+def date_id(d: dt.date | None) -> str:
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}" if d else ""
 
 
@@ -44,7 +46,7 @@ def earlier_commitments(period: queries.Period) -> QuerySet[Commitment]:
             .select_related("agency", "indicator", "project").order_by("year", "quarter", "due", "pk"))
 
 
-def pack_data(pemda: Pemda, period: queries.Period, agencies: QuerySet[Agency]) -> dict[str, Any]:
+def pack_data(pemda: Pemda, period: queries.Period, agencies: QuerySet[Agency]) -> JSONObject:
     """The pack is an Indonesian document (its template and numbers are), whatever the reader's language."""
     with translation.override(settings.LANGUAGE_CODE):
         return _pack_data(pemda, period, agencies)
@@ -158,7 +160,7 @@ def _pack_data(pemda: Pemda, period: queries.Period, agencies: QuerySet[Agency])
     }
 
 
-def anchor_data(pemda: Pemda) -> dict[str, Any] | None:
+def anchor_data(pemda: Pemda) -> JSONObject | None:
     """The Pemda's latest audit-chain anchor, printed so that paper, too, holds the chain's head:
     history before it cannot be rewritten without `nyata audit verify` showing where."""
     state = anchors.read(pemda)
@@ -193,14 +195,14 @@ def _agenda_line(key: str, line: agenda.Line) -> str:
     return f"{line.what} — {line.agency} · tenggat {date_id(line.due)}"
 
 
-def agenda_data(ag: agenda.Agenda) -> dict[str, Any]:
+def agenda_data(ag: agenda.Agenda) -> JSONObject:
     """The one-page agenda the pack opens with: the same lines as the dashboard's, in Indonesian."""
     return {"total": ag.total, "sections": [
         {"title": AGENDA_TITLES[s.key], "n": len(s.lines), "lines": [_agenda_line(s.key, x) for x in s.shown],
          "more": s.more} for s in ag.sections if s.lines]}
 
 
-def render_pdf(data: dict[str, Any]) -> bytes:
+def render_pdf(data: JSONObject) -> bytes:
     pdf: bytes = typst.compile(str(TEMPLATE), root=str(TEMPLATE.parent),
                                sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
                                timestamp=int(timezone.now().timestamp()))

@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nyata.core.models import Agency, Quarter
 from nyata.core.params import as_int
+from nyata.core.typealiases import TemplateContext
 from nyata.products.models import Innovation
 from nyata.projects.models import Milestone, Project
 from nyata.reporting import labels
@@ -29,6 +30,9 @@ from nyata.scoring import ScoringConfig, efficiency
 ANOMALIES = ("out_of_bounds", "outlier", "copied_values", "target_too_low", "no_evidence")
 FLAG_LABELS = labels.FLAG_LABELS  # one label per flag, for every page and document
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+if TYPE_CHECKING:  # imported inside the functions that query it, as below
+    from nyata.dashboard.models import Commitment
 
 
 def quarter_label(year: int, quarter: int) -> str:
@@ -274,7 +278,9 @@ def _n(v: Any) -> str:
 # --- corrective actions, headline indicators, projects, products --------------------------------
 
 
-def unresolved_actions(agency_ids: Iterable[int] | None = None, limit: int = 20) -> tuple[int, int, list[Any]]:
+def unresolved_actions(
+    agency_ids: Iterable[int] | None = None, limit: int = 20
+) -> tuple[int, int, list[CorrectiveAction]]:
     """(count, overdue count, first rows by due date) of corrective actions still open."""
     qs = CorrectiveAction.objects.filter(state__in=[CorrectiveAction.State.OPEN, CorrectiveAction.State.IN_PROGRESS])
     if agency_ids is not None:
@@ -337,7 +343,7 @@ def headline_indicators(year: int, limit: int = 10) -> list[Headline]:
     return out
 
 
-def projects_summary(as_of: dt.date | None = None) -> dict[str, Any]:
+def projects_summary(as_of: dt.date | None = None) -> TemplateContext:
     """Strategic projects in summary."""
     as_of = as_of or timezone.localdate()
     projects = list(Project.objects.select_related("owner_agency").order_by("code"))
@@ -354,7 +360,7 @@ def projects_summary(as_of: dt.date | None = None) -> dict[str, Any]:
             "late_projects": sum(1 for r in rows if r["late"])}
 
 
-def products_summary(year: int) -> dict[str, Any]:
+def products_summary(year: int) -> TemplateContext:
     qs = Innovation.objects.filter(year=year)
     flagships = list(qs.filter(is_flagship=True).select_related("agency").order_by("agency__code")[:50])
     return {"innovations": qs.count(), "flagships": flagships}
@@ -378,7 +384,7 @@ class IndicatorLine:
         return list(zip(self.targets, self.values, self.statuses, strict=True))
 
 
-def agency_detail(agency: Agency, period: Period) -> dict[str, Any]:
+def agency_detail(agency: Agency, period: Period) -> TemplateContext:
     """Objectives → indicators of the signed PK, with stored achievements and the quarter's critique."""
     from nyata.agreements.services import signed_indicators
     from nyata.reporting.models import Realisation, SelfCritique
@@ -416,7 +422,7 @@ def agency_detail(agency: Agency, period: Period) -> dict[str, Any]:
     return {"snap": snap, "snaps": snaps, "groups": dict(groups), "critique": critique}
 
 
-def follow_up(commitments: Iterable[Any], as_of: Period | None = None) -> list[dict[str, Any]]:
+def follow_up(commitments: Iterable[Commitment], as_of: Period | None = None) -> list[TemplateContext]:
     """Each commitment with what the stored data shows now: kept, improving, not kept or not yet known.
 
     * indicator commitments compare the indicator's latest stored YTD achievement with 100 %

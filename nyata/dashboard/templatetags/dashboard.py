@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 
+from nyata.core.typealiases import TemplateValue
 from nyata.dashboard import charts, queries
 
 register = template.Library()
 
 
 @register.filter
-def idn(value: Any, decimals: int = 2) -> str:
+def idn(value: TemplateValue, decimals: int = 2) -> str:
     """A number in the page's language: 1.234,5 in Indonesian, 1,234.5 in English (— when missing)."""
     if value is None or value == "":
         return "—"
@@ -18,7 +17,7 @@ def idn(value: Any, decimals: int = 2) -> str:
 
 
 @register.filter
-def signed(value: Any) -> str:
+def signed(value: TemplateValue) -> str:
     if value is None:
         return "—"
     v = float(value)
@@ -42,7 +41,7 @@ def flag_label(code: str) -> str:
 
 
 @register.filter
-def get(mapping: Any, key: Any) -> Any:
+def get(mapping: TemplateValue, key: TemplateValue) -> TemplateValue:
     return mapping.get(key) if mapping else None
 
 
