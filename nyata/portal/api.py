@@ -16,6 +16,7 @@ from nyata.api.types import Id, Year
 from nyata.core.access import Policy
 from nyata.core.models import Pemda
 from nyata.core.tenancy import tenant_scope
+from nyata.core.typealiases import JSONObject
 from nyata.portal import opendata
 from nyata.products.api import SurveyResultOut, survey_out
 from nyata.products.results import default_year
@@ -65,7 +66,7 @@ def _pemda(code: str) -> Pemda:
 
 @router.get("/{pemda_code}/products", response=list[PublicProductOut], auth=None)
 @public
-def product_list(request: HttpRequest, pemda_code: str, year: Year | None = None) -> list[dict[str, Any]]:
+def product_list(request: HttpRequest, pemda_code: str, year: Year | None = None) -> list[JSONObject]:
     pemda = _pemda(pemda_code)
     with tenant_scope(pemda):
         return [{"id": i.pk, "year": i.year, "agency_code": i.agency.code, "agency_name": i.agency.name,
@@ -90,7 +91,7 @@ def product_surveys(request: HttpRequest, pemda_code: str, product_id: Id) -> li
 
 @router.get("/{pemda_code}/open-data/{dataset}", response=DatasetOut, auth=None)
 @public
-def open_data(request: HttpRequest, pemda_code: str, dataset: str, year: Year | None = None) -> dict[str, Any]:
+def open_data(request: HttpRequest, pemda_code: str, dataset: str, year: Year | None = None) -> JSONObject:
     ds = opendata.DATASETS.get(dataset)
     if ds is None:
         raise Http404

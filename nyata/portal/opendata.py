@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from nyata.core.models import Agency, Pemda
+from nyata.core.typealiases import JSONObject, JSONValue
 from nyata.portal import sources
 from nyata.products import ikm
 from nyata.products.models import Innovation, SurveyResponse
@@ -121,13 +122,13 @@ DATASETS: dict[str, Dataset] = {d.name: d for d in (
 )}
 
 
-def json_value(v: Any) -> Any:
+def json_value(v: JSONValue) -> JSONValue:
     if isinstance(v, Decimal):
         return float(v)
     return v
 
 
-def to_csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> str:
+def to_csv(columns: tuple[str, ...], rows: list[JSONObject]) -> str:
     """CSV with a header; text that a spreadsheet would run as a formula is prefixed with '."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")

@@ -29,6 +29,7 @@ from nyata.core import ratelimit
 from nyata.core.access import policy
 from nyata.core.models import Pemda
 from nyata.core.tenancy import tenant_scope
+from nyata.core.typealiases import TemplateContext
 from nyata.portal import opendata, sources
 from nyata.portal.cache import PAGE_TIMEOUT, page_key
 from nyata.products import actions, ikm
@@ -84,7 +85,7 @@ def _latest(results: dict[int, list[SurveyResult]], innovation: Innovation) -> S
     return found[0] if found else None
 
 
-def home_context(pemda: Pemda) -> dict[str, Any]:
+def home_context(pemda: Pemda) -> TemplateContext:
     year = default_year()
     flagships = list(opendata.public_innovations(year).filter(is_flagship=True))
     results = opendata.public_survey_results(flagships)
