@@ -295,8 +295,19 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Security headers and cookies.
-# Database sessions, read with one plain statement (nyata/core/sessions.py).
-SESSION_ENGINE = "nyata.core.sessions"
+# Cache and sessions. With NYATA_REDIS_URL (production with more than one worker process): the
+# cache in Redis, shared by every worker (page caches, the per-address limits), and sessions
+# cached there in front of the database (Django's cached_db: a request reads its session from
+# Redis, the database stays the record). Without it, the embedded default needs nothing: each
+# process's own memory for the cache and the database for sessions.
+REDIS_URL = env_str("NYATA_REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": env_str("NYATA_CACHE_PREFIX", "nyata")}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("NYATA_SESSION_HOURS", 8, 1) * 3600

@@ -154,7 +154,7 @@ class SecurityHeadersMiddleware:
 SESSION_STARTED = "nyata_started"
 SESSION_SEEN = "nyata_seen"
 # How stale the "last seen" mark may get before it is written again: one session write a minute
-# at most, so a busy user's requests stay read-only (sessions.py).
+# at most, so a busy user's requests stay read-only.
 SEEN_RESOLUTION = 60
 
 

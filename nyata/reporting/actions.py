@@ -133,20 +133,20 @@ def _write_value(
 
 @transaction.atomic
 def realisation_save_draft(
-    *, actor: User | None, agency: Agency, quarter: Quarter | int, agreement_indicator_id: int, value: Any,
+    *, actor: User | None, agency: Agency, quarter_id: int, agreement_indicator_id: int, value: Any,
     narrative: str = "",
 ) -> Realisation:
-    """Save one draft value. `quarter` may be an id: the usual save then loads it with the row.
+    """Save one draft value. The quarter is an id: the usual save loads it with the row in one query.
 
     Raises Quarter.DoesNotExist for an id outside the tenant (the API answers 404).
     """
     _require(actor, agency.pemda_id, {Role.AGENCY_OPERATOR}, agency)
-    found = fastpath.locked_row(agency, quarter if isinstance(quarter, int) else quarter.pk, agreement_indicator_id)
+    found = fastpath.locked_row(agency, quarter_id, agreement_indicator_id)
     if found is not None:  # the usual save: one query found quarter, indicator and row, and locked it
         r, ai = found
         _check_quarter(r.quarter)
     else:  # a first value, or something to refuse: the general path creates or explains
-        q = quarter if isinstance(quarter, Quarter) else Quarter.objects.select_related("fiscal_year").get(pk=quarter)
+        q = Quarter.objects.select_related("fiscal_year").get(pk=quarter_id)
         _check_quarter(q)
         ai = _indicator_of(agency, q, agreement_indicator_id)
         r = _locked_row(ai, agency, q)

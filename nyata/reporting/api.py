@@ -140,7 +140,7 @@ def realisation_save(request: NyataRequest, agency_id: Id, quarter_id: Id, paylo
     if payload.agreement_indicator_id is None:
         raise HttpError(422, _("Sebutkan agreement_indicator_id: indikator PK yang dilaporkan."))
     try:
-        r = actions.realisation_save_draft(actor=request.user, agency=agency, quarter=quarter_id,
+        r = actions.realisation_save_draft(actor=request.user, agency=agency, quarter_id=quarter_id,
                                            agreement_indicator_id=payload.agreement_indicator_id,
                                            value=payload.value, narrative=payload.narrative)
     except Quarter.DoesNotExist:

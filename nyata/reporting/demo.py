@@ -88,7 +88,7 @@ def _agency(agency: Agency, i: int, quarters: dict[int, Quarter], today: dt.date
             if i % 23 == 11 and k == 0:
                 value = value * D("1.8") if ai.unit not in BOUNDED else value  # target set too low
             r = actions.realisation_save_draft(
-                actor=None, agency=agency, quarter=q, agreement_indicator_id=ai.pk, value=value,
+                actor=None, agency=agency, quarter_id=q.pk, agreement_indicator_id=ai.pk, value=value,
                 narrative="Realisasi ilustratif untuk demo.",
             )
             if not (i % 7 == 5 and k == 0):  # a few accepted values without evidence

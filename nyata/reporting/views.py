@@ -121,8 +121,9 @@ def row_save(request: NyataRequest, agency_id: int, quarter_id: int, ai_id: int)
         return HttpResponseNotAllowed(["POST"])
     error: list[str] = []
     try:
-        actions.realisation_save_draft(actor=request.user, agency=agency, quarter=quarter, agreement_indicator_id=ai_id,
-                                       value=request.POST.get("value"), narrative=request.POST.get("narrative", ""))
+        actions.realisation_save_draft(actor=request.user, agency=agency, quarter_id=quarter.pk,
+                                       agreement_indicator_id=ai_id, value=request.POST.get("value"),
+                                       narrative=request.POST.get("narrative", ""))
     except ValidationError as e:
         error = _errors(e)
     if _is_htmx(request):
@@ -183,8 +184,9 @@ def realisation(request: NyataRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             actions.realisation_save_draft(
-                actor=request.user, agency=r.agency, quarter=r.quarter, agreement_indicator_id=r.agreement_indicator_id,
-                value=request.POST.get("value"), narrative=request.POST.get("narrative", ""))
+                actor=request.user, agency=r.agency, quarter_id=r.quarter_id,
+                agreement_indicator_id=r.agreement_indicator_id, value=request.POST.get("value"),
+                narrative=request.POST.get("narrative", ""))
         except ValidationError as e:
             errors = _errors(e)
         else:

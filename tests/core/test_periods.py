@@ -65,7 +65,7 @@ def test_the_refusal_is_a_validation_error_that_names_the_year(world: World, pk:
 def test_no_realisation_of_a_closed_year_can_be_saved_or_submitted(world: World, pk: Pk) -> None:
     op, head = world.users["agency_operator"], world.users["agency_head"]
     with tenant_scope(world.a):
-        r = actions.realisation_save_draft(actor=op, agency=pk.agency, quarter=pk.q1,
+        r = actions.realisation_save_draft(actor=op, agency=pk.agency, quarter_id=pk.q1.pk,
                                            agreement_indicator_id=pk.indicators["I1"].pk, value="90")
     _close(world)
     with tenant_scope(world.a):
@@ -73,7 +73,7 @@ def test_no_realisation_of_a_closed_year_can_be_saved_or_submitted(world: World,
         # the fast path (an existing row) and the general path (a first value) both refuse
         for ai in (pk.indicators["I1"], pk.indicators["I2"]):
             with pytest.raises(YearClosed):
-                actions.realisation_save_draft(actor=op, agency=pk.agency, quarter=quarter.pk,
+                actions.realisation_save_draft(actor=op, agency=pk.agency, quarter_id=quarter.pk,
                                                agreement_indicator_id=ai.pk, value="91")
         with pytest.raises(YearClosed):
             actions.realisation_submit(actor=head, agency=pk.agency, quarter=quarter)
@@ -95,7 +95,7 @@ def test_verification_reopening_and_scores_of_a_closed_year_are_refused(
     op, head, insp = world.users["agency_operator"], world.users["agency_head"], world.users["inspector"]
     with tenant_scope(world.a):
         for code, v in {"I1": "90", "I2": "40", "I3": "2"}.items():
-            actions.realisation_save_draft(actor=op, agency=pk.agency, quarter=pk.q1,
+            actions.realisation_save_draft(actor=op, agency=pk.agency, quarter_id=pk.q1.pk,
                                            agreement_indicator_id=pk.indicators[code].pk, value=v)
         actions.realisation_submit(actor=head, agency=pk.agency, quarter=pk.q1)
         first, *rest = list(Realisation.objects.order_by("pk"))

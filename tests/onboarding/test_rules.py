@@ -32,8 +32,9 @@ def verified(world: World, pk: Pk, django_capture_on_commit_callbacks: Any) -> P
     """Quarter I reported and accepted: I3 (lower is better, 1.5 against 2) reaches 125 %, capped at 120."""
     with tenant_scope(world.a), django_capture_on_commit_callbacks(execute=True):
         for code, value in {"I1": "91", "I2": "48", "I3": "1,5"}.items():
-            reporting.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency, quarter=pk.q1,
-                                             agreement_indicator_id=pk.indicators[code].pk, value=value)
+            reporting.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency,
+                                             quarter_id=pk.q1.pk, agreement_indicator_id=pk.indicators[code].pk,
+                                             value=value)
         done = reporting.realisation_submit(actor=world.users["agency_head"], agency=pk.agency, quarter=pk.q1)
         reporting.realisation_verify(actor=world.users["inspector"], realisations=done, verdict="accept")
     return pk

@@ -101,7 +101,7 @@ def fill_quarter(world: World, pk: Pk, values: dict[str, str] | None = None) -> 
     op = world.users["agency_operator"]
     out = {}
     for code, v in values.items():
-        out[code] = actions.realisation_save_draft(actor=op, agency=pk.agency, quarter=pk.q1,
+        out[code] = actions.realisation_save_draft(actor=op, agency=pk.agency, quarter_id=pk.q1.pk,
                                                    agreement_indicator_id=pk.indicators[code].pk, value=v,
                                                    narrative=f"narasi {code}")
     return out

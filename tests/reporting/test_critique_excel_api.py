@@ -54,7 +54,7 @@ def test_the_head_files_a_structured_self_critique(world: World, pk: Pk) -> None
 
 def test_a_draft_is_prefilled_from_the_data_and_last_quarter_actions_get_a_status(world: World, pk: Pk) -> None:
     with tenant_scope(world.a):
-        actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency, quarter=pk.q1,
+        actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency, quarter_id=pk.q1.pk,
                                        agreement_indicator_id=pk.indicators["I2"].pk, value="40")
     page = world.client("agency_head").get(reverse("report_self_critique", args=[pk.agency.pk, pk.q1.pk]))
     text = page.content.decode()
@@ -87,7 +87,7 @@ def test_the_draft_reads_behind_target_by_the_engine_rule_a_range_met_anywhere_i
 
     def gaps(value: str) -> str:
         with tenant_scope(world.a):
-            actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency, quarter=pk.q1,
+            actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency, quarter_id=pk.q1.pk,
                                            agreement_indicator_id=ai.pk, value=value)
         page = world.client("agency_head").get(reverse("report_self_critique", args=[pk.agency.pk, pk.q1.pk]))
         return page.content.decode()
@@ -196,7 +196,7 @@ def test_nobody_is_reminded_when_the_quarter_is_submitted(world: World, pk: Pk, 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with tenant_scope(world.a):
         for code in ("I1", "I2", "I3"):
-            actions.realisation_save_draft(actor=None, agency=pk.agency, quarter=pk.q1,
+            actions.realisation_save_draft(actor=None, agency=pk.agency, quarter_id=pk.q1.pk,
                                            agreement_indicator_id=pk.indicators[code].pk, value="1")
         actions.realisation_submit(actor=None, agency=pk.agency, quarter=pk.q1)
         for role in ("agency_operator", "inspector"):
@@ -224,7 +224,7 @@ def test_each_person_sees_exactly_what_is_due_from_them(world: World, pk: Pk) ->
     assert "Persentase balita" in op and "Ajukan" not in op
     with tenant_scope(world.a):
         for code in ("I1", "I2", "I3"):
-            actions.realisation_save_draft(actor=None, agency=pk.agency, quarter=pk.q1,
+            actions.realisation_save_draft(actor=None, agency=pk.agency, quarter_id=pk.q1.pk,
                                            agreement_indicator_id=pk.indicators[code].pk, value="1")
     head = world.client("agency_head").get(reverse("report_inbox")).content.decode()
     assert reverse("report_submit", args=[pk.agency.pk, pk.q1.pk]) in head
@@ -240,7 +240,7 @@ def test_the_operator_reads_the_inspectorates_return_comment_in_the_task_list(wo
 
     with tenant_scope(world.a):
         for code in ("I1", "I2", "I3"):
-            actions.realisation_save_draft(actor=None, agency=pk.agency, quarter=pk.q1,
+            actions.realisation_save_draft(actor=None, agency=pk.agency, quarter_id=pk.q1.pk,
                                            agreement_indicator_id=pk.indicators[code].pk, value="1")
         actions.realisation_submit(actor=None, agency=pk.agency, quarter=pk.q1)
         i2 = Realisation.objects.get(agreement_indicator=pk.indicators["I2"], quarter=pk.q1)

@@ -23,7 +23,7 @@ from tests.reporting.factories import EICAR, PDF, PNG, Pk, signed_pk
 def item(world: World) -> tuple[Pk, Realisation]:
     pk = signed_pk(world, world.a1)
     with tenant_scope(world.a):
-        r = actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency, quarter=pk.q1,
+        r = actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency, quarter_id=pk.q1.pk,
                                            agreement_indicator_id=pk.indicators["I1"].pk, value="91")
     return pk, r
 
@@ -96,7 +96,7 @@ def test_downloads_are_limited_to_the_agency(world: World, item: Any) -> None:
     assert world.client(None).get(url).status_code == 302
     other = signed_pk(world, world.a2)
     with tenant_scope(world.a):
-        r2 = actions.realisation_save_draft(actor=None, agency=other.agency, quarter=other.q1,
+        r2 = actions.realisation_save_draft(actor=None, agency=other.agency, quarter_id=other.q1.pk,
                                             agreement_indicator_id=other.indicators["I1"].pk, value="90")
         ev2 = Evidence.objects.create(pemda=world.a, realisation=r2, agency=world.a2, file=ev.file.name,
                                       original_name="x.png", kind="png", size=1, sha256="0" * 64)
@@ -107,7 +107,7 @@ def test_no_evidence_after_submission(world: World, item: Any) -> None:
     pk, r = item
     with tenant_scope(world.a):
         for code in ("I2", "I3"):
-            actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency, quarter=pk.q1,
+            actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency, quarter_id=pk.q1.pk,
                                            agreement_indicator_id=pk.indicators[code].pk, value="1")
         actions.realisation_submit(actor=world.users["agency_head"], agency=pk.agency, quarter=pk.q1)
     resp = _upload(world, r, "a.pdf", PDF)

@@ -21,9 +21,9 @@ from tests.conftest import World
 from tests.reporting.factories import Pk, signed_pk
 
 
-def _save(world: World, pk: Pk, code: str, value: str, quarter: Any = None) -> Realisation:
+def _save(world: World, pk: Pk, code: str, value: str, quarter_id: int | None = None) -> Realisation:
     return actions.realisation_save_draft(
-        actor=world.users["agency_operator"], agency=pk.agency, quarter=quarter or pk.q1,
+        actor=world.users["agency_operator"], agency=pk.agency, quarter_id=quarter_id or pk.q1.pk,
         agreement_indicator_id=pk.indicators[code].pk, value=value, narrative=f"narasi {value}",
     )
 
@@ -76,12 +76,12 @@ def test_the_fast_path_finds_nothing_outside_the_signed_pk_agency_or_tenant(worl
 def test_a_save_by_quarter_id_writes_one_version_and_one_audit_event(world: World, pk: Pk) -> None:
     with tenant_scope(world.a):
         _save(world, pk, "I1", "90")
-        r = _save(world, pk, "I1", "91,5", quarter=pk.q1.pk)
+        r = _save(world, pk, "I1", "91,5", quarter_id=pk.q1.pk)
         assert r.value == Decimal("91.5") and r.quarter == pk.q1
         versions = list(RealisationVersion.objects.filter(realisation=r).order_by("number"))
         assert [v.value for v in versions] == [Decimal("90"), Decimal("91.5")]
         with pytest.raises(Quarter.DoesNotExist):
-            _save(world, pk, "I1", "92", quarter=10**9)
+            _save(world, pk, "I1", "92", quarter_id=10**9)
 
 
 def test_the_api_save_costs_the_same_few_queries_for_every_agency(world: World, pk: Pk) -> None:

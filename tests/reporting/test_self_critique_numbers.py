@@ -45,7 +45,7 @@ def test_the_prefilled_size_goes_back_unchanged(world: World, pk: Pk) -> None:
     with tenant_scope(world.a):
         from nyata.reporting import actions
 
-        actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency, quarter=pk.q1,
+        actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency, quarter_id=pk.q1.pk,
                                        agreement_indicator_id=pk.indicators["I2"].pk, value="49,2")
     page = head.get(url).content.decode()
     assert 'value="0,8"' in page

@@ -22,7 +22,7 @@ from tests.reporting.factories import Pk, fill_quarter, signed_pk
 def test_a_quarter_walks_from_draft_to_accepted(world: World, pk: Pk) -> None:
     with tenant_scope(world.a):
         rows = fill_quarter(world, pk)
-        actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency, quarter=pk.q1,
+        actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency, quarter_id=pk.q1.pk,
                                        agreement_indicator_id=pk.indicators["I1"].pk, value="92")
         done = actions.realisation_submit(actor=world.users["agency_head"], agency=pk.agency, quarter=pk.q1)
         assert len(done) == 3
@@ -36,7 +36,7 @@ def test_a_quarter_walks_from_draft_to_accepted(world: World, pk: Pk) -> None:
         assert snap.completeness == pytest.approx(2 / 3)
         # the operator fixes the returned item; the head resubmits; the inspector accepts
         fixed = actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency,
-                                               quarter=pk.q1, agreement_indicator_id=pk.indicators["I2"].pk,
+                                               quarter_id=pk.q1.pk, agreement_indicator_id=pk.indicators["I2"].pk,
                                                value="50")
         assert fixed.status == "draft"
         assert actions.realisation_submit(actor=world.users["agency_head"], agency=pk.agency,
@@ -78,7 +78,7 @@ def test_a_locked_value_cannot_change_and_nothing_is_half_saved(world: World, pk
         actions.realisation_submit(actor=world.users["agency_head"], agency=pk.agency, quarter=pk.q1)
         n_events = AuditEvent.objects.count()
         with pytest.raises(ValidationError, match="tidak dapat diubah"):
-            actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency, quarter=pk.q1,
+            actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency, quarter_id=pk.q1.pk,
                                            agreement_indicator_id=pk.indicators["I1"].pk, value="10")
         with pytest.raises(ValidationError, match="Tidak ada realisasi draf"):
             actions.realisation_submit(actor=world.users["agency_head"], agency=pk.agency, quarter=pk.q1)
@@ -90,7 +90,7 @@ def test_the_verifier_never_edits_a_value(world: World, pk: Pk) -> None:
     with tenant_scope(world.a):
         rows = fill_quarter(world, pk)
         with pytest.raises(ValidationError, match="Peran Anda"):
-            actions.realisation_save_draft(actor=world.users["inspector"], agency=pk.agency, quarter=pk.q1,
+            actions.realisation_save_draft(actor=world.users["inspector"], agency=pk.agency, quarter_id=pk.q1.pk,
                                            agreement_indicator_id=pk.indicators["I1"].pk, value="10")
     resp = world.client("inspector").post(reverse("report_realisation", args=[rows["I1"].pk]), {"value": "10"})
     assert resp.status_code == 403
@@ -108,7 +108,7 @@ def test_an_operator_of_another_agency_is_refused(world: World, pk: Pk) -> None:
     with tenant_scope(world.a):
         with pytest.raises(ValidationError, match="Peran Anda"):
             actions.realisation_save_draft(actor=world.users["agency_operator"], agency=other.agency,
-                                           quarter=other.q1, agreement_indicator_id=other.indicators["I1"].pk,
+                                           quarter_id=other.q1.pk, agreement_indicator_id=other.indicators["I1"].pk,
                                            value="10")
         assert not Realisation.objects.filter(agency=world.a2).exists()
 
@@ -117,12 +117,12 @@ def test_a_value_for_an_indicator_not_in_the_signed_pk_is_refused(world: World, 
     other = signed_pk(world, world.a2)
     with tenant_scope(world.a):
         with pytest.raises(ValidationError, match="tidak ada dalam PK"):
-            actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency, quarter=pk.q1,
+            actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency, quarter_id=pk.q1.pk,
                                            agreement_indicator_id=other.indicators["I1"].pk, value="10")
         pk.agreement.status = "superseded"
         pk.agreement.save()
         with pytest.raises(ValidationError, match="tidak ada dalam PK"):
-            actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency, quarter=pk.q1,
+            actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency, quarter_id=pk.q1.pk,
                                            agreement_indicator_id=pk.indicators["I1"].pk, value="10")
 
 
@@ -212,7 +212,7 @@ def test_a_quarter_that_has_not_started_cannot_be_reported(world: World, pk: Pk,
     monkeypatch.setattr(timezone, "localdate", lambda *a: dt.date(2026, 2, 1))
     with tenant_scope(world.a), pytest.raises(ValidationError, match="belum dimulai"):
         actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency,
-                                       quarter=pk.quarters[2], agreement_indicator_id=pk.indicators["I1"].pk,
+                                       quarter_id=pk.quarters[2].pk, agreement_indicator_id=pk.indicators["I1"].pk,
                                        value="10")
 
 
@@ -223,7 +223,7 @@ def test_a_value_written_by_no_person_opens_and_names_the_system(
     """An import or the demo load writes with no actor: the value's page and its history still open
     (they answered 500 on 218 of the demo's 221 values) and name the system as the writer."""
     with tenant_scope(world.a):
-        saved = {code: actions.realisation_save_draft(actor=None, agency=pk.agency, quarter=pk.q1,
+        saved = {code: actions.realisation_save_draft(actor=None, agency=pk.agency, quarter_id=pk.q1.pk,
                                                       agreement_indicator_id=pk.indicators[code].pk, value=value)
                  for code, value in (("I1", "91"), ("I2", "48"), ("I3", "1,5"))}
         r = saved["I1"]

@@ -179,7 +179,7 @@ def test_an_evidence_upload_killed_mid_save_leaves_no_row_event_or_file(world: W
 
     with tenant_scope(world.a):
         r = reporting_actions.realisation_save_draft(actor=world.users["agency_operator"], agency=pk.agency,
-                                                     quarter=pk.q1, agreement_indicator_id=pk.indicators["I1"].pk,
+                                                     quarter_id=pk.q1.pk, agreement_indicator_id=pk.indicators["I1"].pk,
                                                      value="91")
     url = reverse("report_evidence_add", args=[r.pk])
     client = world.client("agency_operator")

@@ -427,7 +427,7 @@ def test_evidence_upload_fuzz(world: World, settings: Any, tmp_path: Path) -> No
     pk = signed_pk(world, world.a1)
     with tenant_scope(world.a):
         r = reporting_actions.realisation_save_draft(
-            actor=world.users["agency_operator"], agency=pk.agency, quarter=pk.q1,
+            actor=world.users["agency_operator"], agency=pk.agency, quarter_id=pk.q1.pk,
             agreement_indicator_id=pk.indicators["I1"].pk, value="91")
     media = tmp_path / "media"
 
