@@ -28,6 +28,7 @@ from nyata.core.params import as_int
 from nyata.core.periods import ensure_open
 from nyata.core.roles import Role
 from nyata.core.storage import removed_on_failure
+from nyata.core.typealiases import RawValue
 from nyata.reporting import fastpath, files, rules, scanning
 from nyata.reporting.models import (
     BudgetRealisation,
@@ -133,7 +134,7 @@ def _write_value(
 
 @transaction.atomic
 def realisation_save_draft(
-    *, actor: User | None, agency: Agency, quarter_id: int, agreement_indicator_id: int, value: Any,
+    *, actor: User | None, agency: Agency, quarter_id: int, agreement_indicator_id: int, value: RawValue,
     narrative: str = "",
 ) -> Realisation:
     """Save one draft value. The quarter is an id: the usual save loads it with the row in one query.
@@ -313,7 +314,7 @@ def evidence_add(*, actor: User | None, realisation: Realisation, name: str, dat
 
 @transaction.atomic
 def budget_save(
-    *, actor: User | None, agency: Agency, quarter: Quarter, spent: Mapping[int, Any]
+    *, actor: User | None, agency: Agency, quarter: Quarter, spent: Mapping[int, RawValue]
 ) -> list[BudgetRealisation]:
     """Year-to-date spending per PK program; the ceiling is the PK's frozen budget."""
     from nyata.core.xlsx import number_message, parse_decimal
@@ -436,7 +437,7 @@ def _clean_children(data: Mapping[str, Any], agency: Agency) -> dict[str, list[d
 
 @transaction.atomic
 def self_critique_save(
-    *, actor: User | None, agency: Agency, quarter: Quarter, summary: str, data: Mapping[str, Any],
+    *, actor: User | None, agency: Agency, quarter: Quarter, summary: str, data: Mapping[str, RawValue],
     previous: Mapping[int, tuple[str, str]] | None = None, submit: bool = False, illustrative: bool = False,
 ) -> SelfCritique:
     """Save (and optionally submit) the head's otokritik; child rows are replaced while a draft."""

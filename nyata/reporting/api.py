@@ -22,6 +22,7 @@ from nyata.api.types import Id
 from nyata.core.access import NyataRequest, agency_for_user, get_for_user, reach
 from nyata.core.models import Quarter
 from nyata.core.roles import AGENCY_HEADS, AGENCY_OPERATORS, INSPECTORS, PEMDA_MEMBERS
+from nyata.core.typealiases import JSONObject
 from nyata.reporting import actions
 from nyata.reporting.models import Realisation, SelfCritique
 from nyata.reporting.views import agency_quarter_for_user
@@ -113,7 +114,7 @@ def _out(r: Realisation) -> dict[str, Any]:
 
 @router.get("/realisations", response=list[RealisationOut])
 @api_policy(PEMDA_MEMBERS)
-def realisation_list(request: NyataRequest, quarter: Id | None = None, agency: Id | None = None) -> list[Any]:
+def realisation_list(request: NyataRequest, quarter: Id | None = None, agency: Id | None = None) -> list[JSONObject]:
     qs = reach(request, Realisation.objects.select_related("agreement_indicator"), "agency")
     if quarter is not None:
         qs = qs.filter(quarter_id=quarter)
@@ -124,7 +125,7 @@ def realisation_list(request: NyataRequest, quarter: Id | None = None, agency: I
 
 @router.get("/realisations/{realisation_id}", response={200: RealisationOut, 404: ErrorOut})
 @api_policy(PEMDA_MEMBERS)
-def realisation_detail(request: NyataRequest, realisation_id: Id) -> Any:
+def realisation_detail(request: NyataRequest, realisation_id: Id) -> JSONObject:
     r = get_for_user(request, Realisation.objects.select_related("agreement_indicator"), "agency", pk=realisation_id)
     return _out(r)
 
@@ -134,7 +135,7 @@ def realisation_detail(request: NyataRequest, realisation_id: Id) -> Any:
     response={200: RealisationOut, 404: ErrorOut, 422: ErrorOut},
 )
 @api_policy(PEMDA_MEMBERS, AGENCY_OPERATORS)
-def realisation_save(request: NyataRequest, agency_id: Id, quarter_id: Id, payload: RealisationIn) -> Any:
+def realisation_save(request: NyataRequest, agency_id: Id, quarter_id: Id, payload: RealisationIn) -> JSONObject:
     # The quarter goes in as an id: the action loads it with the row (the deadline-day path).
     agency = agency_for_user(request, agency_id)
     if payload.agreement_indicator_id is None:
@@ -152,7 +153,7 @@ def realisation_save(request: NyataRequest, agency_id: Id, quarter_id: Id, paylo
     "/agencies/{agency_id}/quarters/{quarter_id}/submit", response={200: SubmitOut, 404: ErrorOut, 422: ErrorOut}
 )
 @api_policy(PEMDA_MEMBERS, AGENCY_HEADS)
-def quarter_submit(request: NyataRequest, agency_id: Id, quarter_id: Id) -> Any:
+def quarter_submit(request: NyataRequest, agency_id: Id, quarter_id: Id) -> JSONObject:
     agency, quarter = agency_quarter_for_user(request, agency_id, quarter_id)
     done = actions.realisation_submit(actor=request.user, agency=agency, quarter=quarter)
     return {"submitted": [r.pk for r in done]}
@@ -160,7 +161,7 @@ def quarter_submit(request: NyataRequest, agency_id: Id, quarter_id: Id) -> Any:
 
 @router.post("/realisations/{realisation_id}/verify", response={200: RealisationOut, 404: ErrorOut, 422: ErrorOut})
 @api_policy(PEMDA_MEMBERS, INSPECTORS)
-def realisation_verify(request: NyataRequest, realisation_id: Id, payload: VerifyIn) -> Any:
+def realisation_verify(request: NyataRequest, realisation_id: Id, payload: VerifyIn) -> JSONObject:
     r = get_for_user(request, Realisation.objects.select_related("agreement_indicator"), "agency", pk=realisation_id)
     actions.realisation_verify(actor=request.user, realisations=[r], verdict=payload.verdict,
                                comment=payload.comment)
@@ -178,7 +179,7 @@ def _critique(sc: SelfCritique) -> dict[str, Any]:
 
 @router.get("/self-critiques", response=list[CritiqueOut])
 @api_policy(PEMDA_MEMBERS)
-def critique_list(request: NyataRequest, quarter: Id | None = None) -> list[Any]:
+def critique_list(request: NyataRequest, quarter: Id | None = None) -> list[JSONObject]:
     qs = reach(request, SelfCritique.objects.prefetch_related("products", "gaps", "causes", "actions"), "agency")
     if quarter is not None:
         qs = qs.filter(quarter_id=quarter)
@@ -187,5 +188,5 @@ def critique_list(request: NyataRequest, quarter: Id | None = None) -> list[Any]
 
 @router.get("/self-critiques/{critique_id}", response={200: CritiqueOut, 404: ErrorOut})
 @api_policy(PEMDA_MEMBERS)
-def critique_detail(request: NyataRequest, critique_id: Id) -> Any:
+def critique_detail(request: NyataRequest, critique_id: Id) -> JSONObject:
     return _critique(get_for_user(request, SelfCritique, "agency", pk=critique_id))

@@ -13,7 +13,6 @@ agree, on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import functools
-from typing import Any
 
 from django.db import connection
 
@@ -22,6 +21,7 @@ from nyata.agreements.services import in_force_sql
 from nyata.core.models import Agency, FiscalYear, Quarter
 from nyata.core.rawrows import Loader, col, fetch, is_id, table
 from nyata.core.tenancy import filter_pemda_id
+from nyata.core.typealiases import RawValue
 from nyata.reporting.models import Realisation
 
 _LOADER = Loader(("r", Realisation), ("q", Quarter), ("fy", FiscalYear), ("ai", AgreementIndicator))
@@ -48,7 +48,7 @@ def _sql(for_update: bool) -> str:
 
 
 def locked_row(
-    agency: Agency, quarter_id: Any, agreement_indicator_id: Any
+    agency: Agency, quarter_id: RawValue, agreement_indicator_id: RawValue
 ) -> tuple[Realisation, AgreementIndicator] | None:
     """The agency's existing row for a signed-PK indicator, locked, with quarter and indicator loaded.
 

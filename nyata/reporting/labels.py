@@ -5,7 +5,7 @@ Pages, documents and exports look codes up here; a code never reaches a page as 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from django.utils.translation import gettext_lazy as _
 
@@ -46,7 +46,7 @@ QUARTER_STATE_LABELS = {
 }
 
 
-def label(labels: dict[str, Any], code: str | None) -> str:
+def label(labels: Mapping[str, object], code: str | None) -> str:
     """The label of `code`, or a dash for no code; an unknown code shows as is (and the walk test fails)."""
     if not code:
         return str(labels.get("", "—"))

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from nyata.core.models import Pemda
+from nyata.core.typealiases import JSONObject
 from nyata.planning.models import engine_polarity
 from nyata.reporting.models import Realisation, Status
 from nyata.scoring import achievement
 
 
-def verified_results(pemda: Pemda, year: int) -> Iterator[dict[str, Any]]:
+def verified_results(pemda: Pemda, year: int) -> Iterator[JSONObject]:
     rows = (
         Realisation.objects.filter(status=Status.ACCEPTED, quarter__fiscal_year__year=year)
         .select_related("agency", "agreement_indicator", "quarter")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 
 from django.db.models import Count, QuerySet
 from django.urls import reverse
@@ -104,8 +105,8 @@ def entry_rows(agency: Agency, quarter: Quarter) -> list[tuple[AgreementIndicato
     return [(ai, mine.get(ai.pk)) for ai in indicators]
 
 
-def quarter_target(ai: AgreementIndicator, number: int) -> Any:
-    return getattr(ai, f"q{number}_target")
+def quarter_target(ai: AgreementIndicator, number: int) -> Decimal | None:
+    return cast("Decimal | None", getattr(ai, f"q{number}_target"))
 
 
 # --- inbox ----------------------------------------------------------------------------------------

@@ -14,11 +14,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from nyata.core.typealiases import RawValue
 from nyata.core.xlsx import number_message, parse_decimal
 from nyata.numbers import NumberError, plain, unit_bounds
 
@@ -52,7 +52,7 @@ def _shown(d: Decimal | None) -> str:
 
 
 def parse_value(
-    raw: Any, *, unit: str, name: str, decimals: int, value_min: Decimal | None = None,
+    raw: RawValue, *, unit: str, name: str, decimals: int, value_min: Decimal | None = None,
     value_max: Decimal | None = None,
 ) -> Decimal:
     """Read and check one realisation value; raise ValidationError with a message for the person."""

@@ -6,6 +6,7 @@ from typing import Any
 from django import template
 from django.utils.formats import get_format, number_format
 
+from nyata.core.typealiases import TemplateValue
 from nyata.reporting import labels
 from nyata.reporting.models import SelfCritique
 
@@ -26,7 +27,7 @@ def _trim(text: str) -> str:
 
 
 @register.filter
-def num(value: Any, decimals: int = 2) -> str:
+def num(value: TemplateValue, decimals: int = 2) -> str:
     """A value in the active locale with grouping (1.234,5), trailing zeros dropped."""
     if value is None or value == "":
         return "—"
@@ -34,7 +35,7 @@ def num(value: Any, decimals: int = 2) -> str:
 
 
 @register.filter
-def plain(value: Any, decimals: int = 2) -> str:
+def plain(value: TemplateValue, decimals: int = 2) -> str:
     """A value for an input field: the locale's decimal mark, no grouping.
 
     Text is what the person typed, redrawn as typed when the form comes back with an error.
@@ -48,24 +49,24 @@ def plain(value: Any, decimals: int = 2) -> str:
 
 
 @register.filter
-def pct(value: Any) -> str:
+def pct(value: TemplateValue) -> str:
     if value is None or value == "":
         return "—"
     return _trim(number_format(round(float(value), 2), 2, use_l10n=True))
 
 
 @register.filter
-def get(mapping: Any, key: Any) -> Any:
+def get(mapping: TemplateValue, key: TemplateValue) -> TemplateValue:
     return mapping.get(key) if mapping else None
 
 
 @register.filter
-def target_of(ai: Any, number: int) -> Any:
+def target_of(ai: TemplateValue, number: int) -> TemplateValue:
     return getattr(ai, f"q{int(number)}_target", None)
 
 
 @register.filter
-def iso(value: Any) -> str:
+def iso(value: TemplateValue) -> str:
     """A date for <input type=date>: dates as YYYY-MM-DD, posted strings as they came."""
     if value is None or value == "":
         return ""

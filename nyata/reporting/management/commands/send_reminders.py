@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from nyata.core.models import Pemda
 from nyata.core.tenancy import unscoped
@@ -14,7 +14,7 @@ from nyata.reporting.reminders import send_reminders_task
 class Command(BaseCommand):
     help = "Enqueue (or, with the immediate backend, send) reporting-deadline reminder e-mails."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--pemda", help="only this Pemda code")
 
     def handle(self, *args: Any, **options: Any) -> None:
