@@ -16,6 +16,7 @@ from nyata.core import audit
 from nyata.core.models import FiscalYear, Pemda, Quarter, User, YearRules
 from nyata.core.periods import ensure_open
 from nyata.core.tenancy import tenant_scope
+from nyata.core.typealiases import FormData
 from nyata.reporting import scores
 from nyata.reporting.models import Realisation, Status
 
@@ -65,7 +66,7 @@ def _descending(
             errors.setdefault(k2, []).append(message)
 
 
-def validate(values: dict[str, Any], quarters: list[Quarter], deadlines: dict[int, dt.date]) -> None:
+def validate(values: FormData, quarters: list[Quarter], deadlines: dict[int, dt.date]) -> None:
     """Thresholds ordered, weights positive, each deadline after its quarter ends."""
     errors: dict[str, list[str]] = {}
     if values.get("cap") not in {"", *YearRules.Cap.values}:
@@ -125,7 +126,7 @@ def year_rules_save(
     actor: User | None,
     pemda: Pemda,
     fiscal_year: FiscalYear,
-    values: dict[str, Any],
+    values: FormData,
     deadlines: dict[int, dt.date],
     reason: str = "",
 ) -> YearRules:

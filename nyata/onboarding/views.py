@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import BoundField
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -82,7 +83,7 @@ class RulesForm(forms.Form):
                     label=f"{row['agency'].code} · {ind['code']}", max_digits=8, decimal_places=3, initial=ind["weight"]
                 )
 
-    def deadline_fields(self) -> list[Any]:
+    def deadline_fields(self) -> list[BoundField]:
         return [self[k] for k in self.fields if k.startswith("deadline_")]
 
 

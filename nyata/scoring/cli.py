@@ -9,7 +9,9 @@ import argparse
 import json
 import sys
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, NoReturn, TextIO
+from typing import NoReturn, TextIO
+
+from nyata.core.typealiases import JSONObject
 
 from .api import score_pemda
 from .model import Result, ScoringConfig
@@ -60,7 +62,7 @@ def _parser() -> _Parser:
     return p
 
 
-def result_to_json(res: Result) -> dict[str, Any]:
+def result_to_json(res: Result) -> JSONObject:
     """The stable JSON interface (docs/scoring.md "Command line")."""
     return {
         "indicators": [

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from nyata.core.typealiases import RawValue
 from nyata.numbers import FormulaCell, NumberError, PercentCell, plain, read_number, unit_bounds
 
 from .model import Aggregation, Observation, Polarity
@@ -51,7 +52,7 @@ def msg(row: int, column: str | None, id_text: str, en_text: str) -> str:
     return f"baris {row}, kolom '{column}': {id_text} (row {row}, column '{column}': {en_text})"
 
 
-def parse_number(value: Any, *, unit: str | None = None, decimals: int | None = None) -> float:
+def parse_number(value: RawValue, *, unit: str | None = None, decimals: int | None = None) -> float:
     """Read one number with the one reader (`nyata.numbers.read_number`): ``85.5``, ``85,5``,
     ``1.234,5``, ``1.234.567``, ``1,234.5``; a lone ``1.234`` only when the unit's bounds tell
     the readings apart. Raises NumberError (a ValueError)."""
@@ -197,7 +198,7 @@ def parse_bytes(data: bytes) -> list[Observation]:
     return parse_table(table)
 
 
-def parse_table(table: Iterable[tuple[int, Sequence[Any]]]) -> list[Observation]:
+def parse_table(table: Iterable[tuple[int, Sequence[RawValue]]]) -> list[Observation]:
     it = iter(table)
     header_row: Sequence[Any] | None = None
     for _, cells in it:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django import template
 from django.utils.formats import number_format
+
+from nyata.core.typealiases import TemplateValue
 
 register = template.Library()
 
 
 @register.filter
-def num(value: Any) -> str:
+def num(value: TemplateValue) -> str:
     """A plan value as the locale writes it (85,5; 1.234.567), without trailing zeros."""
     if value is None or value == "":
         return "—"
@@ -22,7 +23,7 @@ def num(value: Any) -> str:
 
 
 @register.filter
-def bounds(target: Any) -> str:
+def bounds(target: TemplateValue) -> str:
     """A yearly target: one value, or LOW–HIGH for a range indicator."""
     if target is None:
         return "—"
