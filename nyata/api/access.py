@@ -34,7 +34,7 @@ def api_policy(
                 raise HttpError(403, _("Peran Anda tidak mengizinkan tindakan ini."))
             return handler(request, *args, **kwargs)
 
-        wrapper.nyata_policy = pol  # type: ignore[attr-defined]  # the mark the permission matrix reads
+        wrapper.nyata_policy = pol  # type: ignore[attr-defined]  # read by navigation, may_open and the matrix
         # ninja resolves the parameters' type names in the wrapper's module (this one): hand it the
         # handler's signature already resolved where it was written (bounded types: api.types.Id).
         wrapper.__signature__ = inspect.signature(handler, eval_str=True)  # type: ignore[attr-defined]  # inspect reads __signature__ off any callable

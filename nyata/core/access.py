@@ -73,7 +73,7 @@ def policy(
                 check(request, pol)
             return view(request, *args, **kwargs)
 
-        wrapper.nyata_policy = pol  # type: ignore[attr-defined]  # the mark the permission matrix reads
+        wrapper.nyata_policy = pol  # type: ignore[attr-defined]  # read by navigation, may_open and the matrix
         return wrapper  # type: ignore[return-value]  # functools.wraps keeps the view's signature
 
     return decorate

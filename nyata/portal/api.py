@@ -27,7 +27,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def public(handler: F) -> F:
-    handler.nyata_policy = PUBLIC  # type: ignore[attr-defined]  # the mark the permission matrix reads
+    handler.nyata_policy = PUBLIC  # type: ignore[attr-defined]  # read by navigation, may_open and the matrix
     return handler
 
 
