@@ -5,7 +5,8 @@ walk this picks one page of each kind it reached (the path with its numbers as N
 answered 200, preferring an account whose role may write there, and each role's home page.
 The public verification page is added as a QR scan opens it, with the code of a signed PK, and
 the pages no link in the walk leads to are added from the server's own data (`_unlinked`):
-the set-password page an invitation e-mail opens, the page after a password change, and the
+the set-password page an invitation e-mail opens, the sign-in code page (as a visitor who has
+given a password), the page after a password change, and the
 pages linked only from objects in some states (a PK being drafted, an amended PK, an accepted
 value). The same URLs are then opened in both languages.
 
@@ -28,7 +29,7 @@ import lxml.html
 import requests
 from django.urls import Resolver404, resolve
 
-from tests.e2e.fixtures import SERVER_ENV
+from tests.e2e.fixtures import DEMO_PASSWORD, SERVER_ENV
 from tests.e2e.walk import ACCOUNTS, ANONYMOUS, Walk, kind_of, login, walk_demo
 
 VERIFY = "/perjanjian/verifikasi/"
@@ -105,6 +106,7 @@ def _pick(walks: dict[tuple[str, str], Walk], base: str) -> dict[str, list[Page]
     if code:
         out[ANONYMOUS].append(Page("perjanjian-verifikasi-kode", f"{VERIFY}?kode={code}"))
     reached = set(candidates)
+    out[PENDING] = [Page("masuk-kode", "/masuk/kode/")]
     for account, name, url in _unlinked(base):
         if kind_of(url) not in reached:
             out[account].append(Page(name, url))
@@ -167,8 +169,26 @@ def _signed_code(walks: dict[tuple[str, str], Walk], base: str) -> str | None:
     return None
 
 
+# A visitor between the two sign-in steps (password given, code not yet): the only way to the
+# code page. Its cookies are fresh each time, since a pending sign-in expires within minutes.
+PENDING = "inspektur, menunggu kode"
+
+
+def _password_only(base: str, username: str) -> list[dict[str, Any]]:
+    s = requests.Session()
+    s.get(base + "/masuk/", timeout=30)
+    r = s.post(base + "/masuk/", data={"username": username, "password": DEMO_PASSWORD, "next": "/",
+                                       "csrfmiddlewaretoken": s.cookies.get("csrftoken") or ""},
+               headers={"Referer": base + "/masuk/"}, allow_redirects=False, timeout=30)
+    assert r.status_code == 302 and r.headers["Location"].startswith("/masuk/kode/"), (username, r.status_code)
+    host = urlsplit(base).hostname or ""
+    return [{"name": c.name, "value": c.value or "", "domain": host, "path": "/"} for c in s.cookies]
+
+
 def cookies(base: str, account: str, locked: bool = False) -> list[dict[str, Any]]:
     """The session cookies of `account` (logged in once per test session), for a browser context."""
+    if account == PENDING:
+        return _password_only(base, "inspektur")
     if not locked:
         with _lock:
             return cookies(base, account, locked=True)
@@ -178,6 +198,12 @@ def cookies(base: str, account: str, locked: bool = False) -> list[dict[str, Any
         jar = login(base, account).cookies
         _cookies[key] = [{"name": c.name, "value": c.value or "", "domain": host, "path": "/"} for c in jar]
     return _cookies[key]
+
+
+def bounced(account: str, asked: str, landed: str) -> bool:
+    """A signed-in account (or one between the sign-in steps) sent to a sign-in page it did not ask for."""
+    path = urlsplit(landed).path
+    return account != ANONYMOUS and path.startswith("/masuk/") and path != urlsplit(asked).path
 
 
 def open_context(browser: Any, base: str, account: str, **options: Any) -> Any:

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from tests.e2e.fixtures import ARTIFACTS
-from tests.e2e.sample import open_context, sample, set_language
-from tests.e2e.walk import ANONYMOUS, LANGUAGES
+from tests.e2e.sample import bounced, open_context, sample, set_language
+from tests.e2e.walk import LANGUAGES
 
 pytestmark = pytest.mark.browser
 
@@ -60,7 +60,7 @@ def _check_pages(browser: Any, base: str, language: str) -> tuple[list[str], int
             response = page.goto(p.url)
             count += 1
             where = f"{language} {account} {p.url}"
-            if response is None or response.status != 200 or (account != ANONYMOUS and "/masuk/" in page.url):
+            if response is None or response.status != 200 or bounced(account, p.url, page.url):
                 problems.append(f"{where}: status {response.status if response else None}")
                 continue
             m = page.evaluate(MEASURE, WIDTH)
