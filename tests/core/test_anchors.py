@@ -30,6 +30,7 @@ from nyata.core import actions, anchors, audit, security_events
 from nyata.core.models import Agency, AuditEvent, SecurityEvent
 from nyata.core.tenancy import tenant_scope, unscoped
 from tests.conftest import World
+from tests.tampering import rewrite_and_rehash, tamper
 
 
 def _add_events(world: World, n: int) -> None:
@@ -49,40 +50,10 @@ def _anchor(code: str = "99") -> None:
     call_command("audit", "anchor", "--pemda", code, stdout=StringIO())
 
 
-def _tamper(sql: str, params: list[Any]) -> None:
-    """As an attacker with database access would: the append-only guard off, then the change."""
-    with connection.cursor() as cur:
-        if connection.vendor == "sqlite":
-            cur.execute("DROP TRIGGER IF EXISTS core_auditevent_no_update")
-            cur.execute("DROP TRIGGER IF EXISTS core_auditevent_no_delete")
-        else:
-            cur.execute("SET LOCAL session_replication_role = replica")
-        cur.execute(sql, params)
-
-
 def _rewind_head_to(world: World, event: AuditEvent) -> None:
     with connection.cursor() as cur:
         cur.execute("UPDATE core_auditchainhead SET seq = %s, hash = %s WHERE pemda_id = %s",
                     [event.seq, event.hash, world.a.pk])
-
-
-def _rewrite_and_rehash(world: World, seq: int) -> None:
-    """Change one event, then recompute every later hash and the head: the chain verifies on its own."""
-    events = _events(world)
-    _tamper("SELECT 1", [])
-    prev = audit.GENESIS
-    with connection.cursor() as cur:
-        for ev in events:
-            if ev.seq == seq:
-                ev.object_repr = "Dinas Palsu"
-            new = audit.compute_hash(pemda_id=world.a.pk, seq=ev.seq, created_at=ev.created_at, actor_id=ev.actor_id,
-                                     actor_label=ev.actor_label, action=ev.action, object_type=ev.object_type,
-                                     object_id=ev.object_id, object_repr=ev.object_repr, data=ev.data,
-                                     prev_hash=prev)
-            cur.execute("UPDATE core_auditevent SET object_repr = %s, prev_hash = %s, hash = %s WHERE id = %s",
-                        [ev.object_repr, prev, new, ev.pk])
-            prev = new
-        cur.execute("UPDATE core_auditchainhead SET hash = %s WHERE pemda_id = %s", [prev, world.a.pk])
 
 
 def _verify_fails(code: str = "99") -> str:
@@ -127,7 +98,7 @@ def test_verify_without_anchors_says_so_and_still_checks_the_chain(world: World)
     call_command("audit", "verify", "--pemda", "99", stdout=out)
     assert "no anchors yet" in out.getvalue() and "utuh" in out.getvalue()
     last = _events(world)[-1]
-    _tamper("UPDATE core_auditevent SET object_repr = %s WHERE id = %s", ["Palsu", last.pk])
+    tamper("UPDATE core_auditevent SET object_repr = %s WHERE id = %s", ["Palsu", last.pk])
     assert "altered" in _verify_fails()
     assert SecurityEvent.objects.filter(chain=world.a.pk, action=security_events.AUDIT_BROKEN).exists()
     assert not SecurityEvent.objects.filter(chain=world.b.pk, action=security_events.AUDIT_BROKEN).exists()
@@ -136,7 +107,7 @@ def test_verify_without_anchors_says_so_and_still_checks_the_chain(world: World)
 def test_anchor_refuses_a_chain_that_does_not_verify(world: World) -> None:
     _anchor()
     event = _events(world)[2]
-    _tamper("UPDATE core_auditevent SET object_repr = %s WHERE id = %s", ["Palsu", event.pk])
+    tamper("UPDATE core_auditevent SET object_repr = %s WHERE id = %s", ["Palsu", event.pk])
     with pytest.raises(CommandError, match="not anchored"):
         call_command("audit", "anchor", "--pemda", "99", stdout=StringIO(), stderr=StringIO())
     assert len(_lines(world)) == 1
@@ -165,7 +136,7 @@ def test_the_last_event_deleted_with_the_head_rewound_is_named(world: World) -> 
     _anchor()
     events = _events(world)
     last = events[-1]
-    _tamper("DELETE FROM core_auditevent WHERE id = %s", [last.pk])
+    tamper("DELETE FROM core_auditevent WHERE id = %s", [last.pk])
     _rewind_head_to(world, events[-2])
     breaks = audit.verify("99")
     assert len(breaks) == 1  # the chain alone is consistent: only the anchor tells
@@ -177,7 +148,7 @@ def test_the_last_event_deleted_with_the_head_rewound_is_named(world: World) -> 
 def test_the_last_event_deleted_is_named_by_its_anchor(world: World) -> None:
     _anchor()
     last = _events(world)[-1]
-    _tamper("DELETE FROM core_auditevent WHERE id = %s", [last.pk])
+    tamper("DELETE FROM core_auditevent WHERE id = %s", [last.pk])
     assert any((b.seq, b.event_id) == (last.seq, last.pk) for b in audit.verify("99"))
 
 
@@ -186,7 +157,7 @@ def test_a_head_rewound_past_an_anchor_names_the_first_event_after_the_last_good
     kept = _events(world)[-1]
     _add_events(world, 4)
     _anchor()
-    _tamper("DELETE FROM core_auditevent WHERE pemda_id = %s AND seq > %s", [world.a.pk, kept.seq])
+    tamper("DELETE FROM core_auditevent WHERE pemda_id = %s AND seq > %s", [world.a.pk, kept.seq])
     _rewind_head_to(world, kept)
     breaks = audit.verify("99")
     assert len(breaks) == 1
@@ -201,7 +172,7 @@ def test_a_rewritten_and_rehashed_chain_is_caught_by_the_anchor(world: World) ->
     _add_events(world, 5)
     _anchor()
     _add_events(world, 1)  # events after the latest anchor: not vouched for, not blamed either
-    _rewrite_and_rehash(world, good.seq + 3)
+    rewrite_and_rehash(world.a.pk, good.seq + 3)
     breaks = audit.verify("99")
     assert len(breaks) == 1
     first_after = _events(world)[good.seq]  # seq good.seq + 1
@@ -212,7 +183,7 @@ def test_a_rewritten_and_rehashed_chain_is_caught_by_the_anchor(world: World) ->
 
 def test_the_other_pemdas_chain_and_anchors_are_untouched(world: World) -> None:
     call_command("audit", "anchor", stdout=StringIO())
-    _rewrite_and_rehash(world, 2)
+    rewrite_and_rehash(world.a.pk, 2)
     assert audit.verify("98.01") == []
     assert len(audit.verify("99")) == 1
 
@@ -295,7 +266,7 @@ def test_anchoring_a_broken_chain_from_the_page_is_refused_with_the_reason(world
     from django.urls import reverse
 
     event = _events(world)[1]
-    _tamper("UPDATE core_auditevent SET object_repr = %s WHERE id = %s", ["Palsu", event.pk])
+    tamper("UPDATE core_auditevent SET object_repr = %s WHERE id = %s", ["Palsu", event.pk])
     resp = world.client("perf_admin").post(reverse("audit_anchor"), follow=True)
     assert "Rantai audit tidak utuh, jangkar tidak dibuat" in resp.content.decode()
     assert f"seq {event.seq}" in resp.content.decode()

@@ -11,18 +11,7 @@ from nyata.core import actions, audit
 from nyata.core.models import Agency, AuditChainHead, AuditEvent
 from nyata.core.tenancy import tenant_scope, unscoped
 from tests.conftest import World
-
-
-def _edit_behind_the_apps_back(sql: str, params: list[object]) -> None:
-    """Tamper as an attacker with database access would: disable the guard, change a row."""
-    with connection.cursor() as cur:
-        if connection.vendor == "sqlite":
-            cur.execute("DROP TRIGGER core_auditevent_no_update")
-            cur.execute("DROP TRIGGER core_auditevent_no_delete")
-        else:
-            # As a superuser would: replica mode skips ordinary triggers for this transaction.
-            cur.execute("SET LOCAL session_replication_role = replica")
-        cur.execute(sql, params)
+from tests.tampering import tamper
 
 
 def test_every_write_appends_a_chained_event(world: World) -> None:
@@ -70,7 +59,7 @@ def test_the_database_refuses_to_update_or_delete_events(world: World) -> None:
 def test_verify_names_an_altered_event(world: World) -> None:
     with unscoped():
         target = AuditEvent.objects.filter(pemda=world.a).order_by("seq")[3]
-    _edit_behind_the_apps_back("UPDATE core_auditevent SET object_repr = %s WHERE id = %s", ["Dinas Palsu", target.pk])
+    tamper("UPDATE core_auditevent SET object_repr = %s WHERE id = %s", ["Dinas Palsu", target.pk])
     err = StringIO()
     with pytest.raises(CommandError):
         call_command("audit", "verify", "--pemda", "99", stderr=err)
@@ -85,7 +74,7 @@ def test_verify_names_an_altered_event(world: World) -> None:
 def test_verify_names_a_removed_event(world: World) -> None:
     with unscoped():
         target = AuditEvent.objects.filter(pemda=world.a).order_by("seq")[2]
-    _edit_behind_the_apps_back("DELETE FROM core_auditevent WHERE id = %s", [target.pk])
+    tamper("DELETE FROM core_auditevent WHERE id = %s", [target.pk])
     breaks = audit.verify("99")
     assert len(breaks) == 1
     assert breaks[0].seq == target.seq + 1
@@ -96,7 +85,7 @@ def test_verify_detects_a_removed_tail(world: World) -> None:
     with unscoped():
         last = AuditEvent.objects.filter(pemda=world.a).order_by("-seq").first()
     assert last is not None
-    _edit_behind_the_apps_back("DELETE FROM core_auditevent WHERE id = %s", [last.pk])
+    tamper("DELETE FROM core_auditevent WHERE id = %s", [last.pk])
     breaks = audit.verify("99")
     assert breaks and "tail removed" in breaks[0].reason
 
@@ -105,7 +94,7 @@ def test_verify_detects_an_inserted_event(world: World) -> None:
     with unscoped():
         events = list(AuditEvent.objects.filter(pemda=world.a).order_by("seq"))
     # Shift the sequence of every later event up by one and slip a forged one in at seq 3.
-    _edit_behind_the_apps_back(
+    tamper(
         "UPDATE core_auditevent SET seq = seq + 1000 WHERE pemda_id = %s AND seq >= 3", [world.a.pk]
     )
     with connection.cursor() as cur:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core import mail
-from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -13,6 +12,7 @@ from nyata.core import actions, security_events
 from nyata.core.models import Role, SecurityEvent
 from nyata.core.tenancy import tenant_scope
 from tests.conftest import PASSWORD, World, make_user
+from tests.tampering import tamper
 
 
 def _login(username: str, password: str, ip: str = "10.4.0.1") -> Any:
@@ -93,14 +93,7 @@ def test_the_security_chain_detects_a_rewritten_event(world: World) -> None:
     assert security_events.verify() == []
     event = SecurityEvent.objects.filter(chain=world.a.pk).latest("seq")
     table = SecurityEvent._meta.db_table
-    with connection.cursor() as cur:  # what an attacker with database access would do
-        if connection.vendor == "sqlite":
-            cur.execute("DROP TRIGGER core_securityevent_no_update")
-        else:
-            # As a superuser would, for this transaction only: ALTER TABLE … DISABLE TRIGGER is
-            # refused while the test's deferred foreign-key checks are pending.
-            cur.execute("SET LOCAL session_replication_role = replica")
-        cur.execute(f"UPDATE {table} SET actor_label = %s WHERE id = %s", ["orang.lain", event.pk])
+    tamper(f"UPDATE {table} SET actor_label = %s WHERE id = %s", ["orang.lain", event.pk], table=table)
     broken = security_events.verify([world.a.pk])
     assert len(broken) == 1 and broken[0].seq == event.seq and "altered" in broken[0].reason
 
