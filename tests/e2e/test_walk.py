@@ -106,7 +106,8 @@ def _write_summary(results: dict[tuple[str, str], Walk]) -> None:
     for name in sorted(set(routes) & set(reached)):
         lines.append(f"  {name:32} {routes[name]:50} {', '.join(sorted(reached[name]))}")
     lines.append("routes not reached:")
-    lines += [f"  {name:32} {UNREACHED.get(name, 'NOT LISTED')}" for name in sorted(set(routes) - set(reached))]
+    reasons = {**STATE_DEPENDENT, **UNREACHED}
+    lines += [f"  {name:32} {reasons.get(name, 'NOT LISTED')}" for name in sorted(set(routes) - set(reached))]
     lines.append("problems:")
     lines += [p for w in results.values() for p in w.problems]
     (ARTIFACTS / "walk.txt").write_text("\n".join(lines) + "\n")
