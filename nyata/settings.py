@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "nyata.dashboard",
     "nyata.projects",
     "nyata.products",
+    "nyata.ratings",
     "nyata.portal",
     "nyata.demo",
     "nyata.onboarding",

@@ -17,13 +17,15 @@ from nyata.core.models import Agency
 from nyata.core.tenancy import unscoped
 
 
+def signed_pk(prefix: str = "") -> Q:
+    """The conditions on an `Agreement` for a PK in force for its position, at any level
+    (an amendment marks the version it replaces `superseded`)."""
+    return Q(**{f"{prefix}kind": Agreement.Kind.PK, f"{prefix}status": Agreement.Status.SIGNED})
+
+
 def in_force(prefix: str = "") -> Q:
-    """The conditions on an `Agreement` (reached through `prefix`) for a PK in force."""
-    return Q(**{
-        f"{prefix}kind": Agreement.Kind.PK,
-        f"{prefix}status": Agreement.Status.SIGNED,
-        f"{prefix}position__is_agency_head": True,
-    })
+    """The conditions on an `Agreement` (reached through `prefix`) for an agency's PK in force."""
+    return signed_pk(prefix) & Q(**{f"{prefix}position__is_agency_head": True})
 
 
 def current_agreements(year: int, agencies: QuerySet[Agency] | None = None) -> dict[int, int]:

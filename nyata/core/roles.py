@@ -103,6 +103,12 @@ PRODUCT_WRITERS: Roles = frozenset({Role.PERF_ADMIN, Role.AGENCY_HEAD, Role.AGEN
 PRODUCT_PUBLISHERS: Roles = frozenset({Role.PERF_ADMIN, Role.AGENCY_HEAD})
 SURVEY_MODERATORS: Roles = frozenset({Role.PERF_ADMIN, Role.AGENCY_HEAD})
 
+# --- merit ratings (personal data, UU PDP 27/2022) ----------------------------------------------
+# Roles that read individual ratings by office; the official, their appraiser and the appraiser's
+# superior read their own by person (nyata.ratings.privacy), whatever their role. The agency head
+# reads only their agency's.
+RATING_READERS: Roles = frozenset({Role.PERF_ADMIN, Role.INSPECTOR, Role.AGENCY_HEAD})
+
 # Sets that open a Pemda's content; a platform role must never be in one (test_roles checks).
 CONTENT_SETS: dict[str, Roles] = {
     "PEMDA_WIDE_ROLES": PEMDA_WIDE_ROLES, "AGENCY_ROLES": AGENCY_ROLES, "PEMDA_MEMBERS": PEMDA_MEMBERS,
@@ -114,7 +120,7 @@ CONTENT_SETS: dict[str, Roles] = {
     "PROJECT_EDITORS": PROJECT_EDITORS, "PROJECT_PROGRESS_WRITERS": PROJECT_PROGRESS_WRITERS,
     "PROJECT_MEETING_WRITERS": PROJECT_MEETING_WRITERS, "PROJECT_ANALYSTS": PROJECT_ANALYSTS,
     "PRODUCT_WRITERS": PRODUCT_WRITERS, "PRODUCT_PUBLISHERS": PRODUCT_PUBLISHERS,
-    "SURVEY_MODERATORS": SURVEY_MODERATORS,
+    "SURVEY_MODERATORS": SURVEY_MODERATORS, "RATING_READERS": RATING_READERS,
 }
 # Every named set, for the test that each role is placed somewhere.
 NAMED_SETS: dict[str, Roles] = {
