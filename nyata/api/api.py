@@ -30,6 +30,7 @@ def _mount_app_routers() -> None:
     from nyata.portal.api import router as portal
     from nyata.products.api import router as products
     from nyata.projects.api import router as projects
+    from nyata.ratings.api import router as ratings
     from nyata.reporting.api import router as reporting
 
     api.add_router("/planning", planning)
@@ -38,6 +39,7 @@ def _mount_app_routers() -> None:
     api.add_router("/dashboard", dashboard)
     api.add_router("/projects", projects)
     api.add_router("/products", products)
+    api.add_router("/ratings", ratings)
     api.add_router("/portal", portal)
 
 

@@ -18,6 +18,7 @@ from tests.planning import samples as planning_samples
 from tests.portal import samples as portal_samples
 from tests.products import samples as products_samples
 from tests.projects import samples as projects_samples
+from tests.ratings import samples as ratings_samples
 from tests.reporting import samples as reporting_samples
 
 # name -> builder(world, target) -> URL kwargs (None: target not meaningful for this route)
@@ -53,7 +54,7 @@ API_SAMPLES: dict[str, Sample] = {
 # Each app contributes its samples in tests/<app>/samples.py (URL_SAMPLES, API_SAMPLES,
 # NOT_AGENCY_OWNED), so one matrix covers every route of every app; a new app adds its module here.
 for _mod in (core_samples, planning_samples, agreements_samples, reporting_samples, dashboard_samples,
-             projects_samples, products_samples, portal_samples, onboarding_samples):
+             projects_samples, products_samples, portal_samples, onboarding_samples, ratings_samples):
     URL_SAMPLES.update(getattr(_mod, "URL_SAMPLES", {}))
     API_SAMPLES.update(getattr(_mod, "API_SAMPLES", {}))
     NOT_AGENCY_OWNED |= set(getattr(_mod, "NOT_AGENCY_OWNED", set()))
