@@ -13,6 +13,7 @@ urlpatterns = [
     path("produk/", include("nyata.products.urls")),
     path("publik/", include("nyata.portal.urls")),
     path("persiapan/", include("nyata.onboarding.urls")),
+    path("lkjip/", include("nyata.lkjip.urls")),
     path("", include("nyata.core.urls")),
 ]
 

@@ -13,6 +13,7 @@ from tests.agreements import samples as agreements_samples
 from tests.conftest import World
 from tests.core import samples as core_samples
 from tests.dashboard import samples as dashboard_samples
+from tests.lkjip import samples as lkjip_samples
 from tests.onboarding import samples as onboarding_samples
 from tests.planning import samples as planning_samples
 from tests.portal import samples as portal_samples
@@ -54,7 +55,8 @@ API_SAMPLES: dict[str, Sample] = {
 # Each app contributes its samples in tests/<app>/samples.py (URL_SAMPLES, API_SAMPLES,
 # NOT_AGENCY_OWNED), so one matrix covers every route of every app; a new app adds its module here.
 for _mod in (core_samples, planning_samples, agreements_samples, reporting_samples, dashboard_samples,
-             projects_samples, products_samples, portal_samples, onboarding_samples, ratings_samples):
+             projects_samples, products_samples, portal_samples, onboarding_samples, ratings_samples,
+             lkjip_samples):
     URL_SAMPLES.update(getattr(_mod, "URL_SAMPLES", {}))
     API_SAMPLES.update(getattr(_mod, "API_SAMPLES", {}))
     NOT_AGENCY_OWNED |= set(getattr(_mod, "NOT_AGENCY_OWNED", set()))

@@ -66,6 +66,7 @@ PAGES: dict[str, tuple[str, str, str] | str] = {
     "setup_checklist": ("A", "-", AGENCY),
     "user_detail": ("A", "A", AGENCY),
     "user_totp_reset": ("A", "A", AGENCY),
+    "year_closing": ("A", "A", AGENCY),
     "year_rules": ("A", "A", AGENCY),
     "year_rules_home": ("A", "-", AGENCY),
     "object_history": ("LAIH", "-", AGENCY),

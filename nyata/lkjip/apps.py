@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LkjipConfig(AppConfig):
+    name = "nyata.lkjip"
+    label = "lkjip"
