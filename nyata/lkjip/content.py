@@ -21,6 +21,7 @@ from nyata.agreements.models import AgreementIndicator
 from nyata.agreements.services import current_agreement
 from nyata.core.models import Agency
 from nyata.core.typealiases import JSONObject
+from nyata.lkjip.models import YearClosing
 from nyata.planning.models import IndicatorActual
 from nyata.reporting.models import Realisation, RealisationVersion, ScoreSnapshot, Status
 
@@ -137,10 +138,20 @@ def _indicator_row(ai: AgreementIndicator, year: int, snapshot: ScoreSnapshot | 
     return IndicatorRow(code, ai.name, ai.unit, target, realisation, achievement)
 
 
+def _closed_with_gaps(year: int) -> list[str]:
+    """When the year's last close kept gaps, the report says so first, with the recorded reason."""
+    last = YearClosing.objects.filter(fiscal_year__year=year).order_by("-at", "-pk").first()
+    if last is None or last.kind != YearClosing.Kind.CLOSED or not last.gaps:
+        return []
+    return [_("Tahun %(year)s ditutup dengan data belum lengkap (%(agencies)s). Alasan: %(reason)s")
+            % {"year": year, "agencies": ", ".join(str(g.get("name", "")) for g in last.gaps),
+               "reason": last.reason}]
+
+
 def build(agency: Agency, year: int) -> Report:
     """The report's structure for one agency and year, inside the agency's Pemda scope."""
     pk = current_agreement(agency=agency, year=year)
-    warnings: list[str] = []
+    warnings: list[str] = _closed_with_gaps(year)
     chapters = [
         Chapter("ikhtisar", _("Ikhtisar Eksekutif")),
         Chapter("bab1", _("Bab I Pendahuluan")),

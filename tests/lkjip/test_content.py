@@ -115,3 +115,14 @@ def test_an_agency_without_a_pk_is_a_warning_naming_it(world: World) -> None:
 def test_figure_text_never_prints_an_unverified_number() -> None:
     f = Figure("x", Decimal("5"), (), False)
     assert f.text == "belum terverifikasi"
+
+
+def test_a_year_closed_with_gaps_says_so_first_with_its_reason(world: World, pk: Pk) -> None:
+    from nyata.core.models import FiscalYear
+    from nyata.lkjip.actions import fiscal_year_close
+
+    with tenant_scope(world.a):
+        fiscal_year_close(actor=world.users["perf_admin"], fiscal_year=FiscalYear.objects.get(year=YEAR),
+                          reason="Dinas Dua belum melapor")
+        report = build(world.a1, YEAR)
+    assert "Dinas Dua belum melapor" in report.warnings[0] and "Dinas Satu" in report.warnings[0]
