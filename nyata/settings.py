@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "nyata.projects",
     "nyata.products",
     "nyata.ratings",
+    "nyata.evaluation",
     "nyata.lkjip",
     "nyata.portal",
     "nyata.demo",

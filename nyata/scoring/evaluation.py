@@ -404,3 +404,78 @@ def score(template: Template, answers: Mapping[str, str]) -> EvaluationScore:
     total = sum((c.score for c in comps), ZERO)
     band = grade(total, template.bands)
     return EvaluationScore(tuple(comps), total, round2(total), band.grade, band.label)
+
+
+# ---- storage: plain JSON, numbers as text so no float ever touches a weight -------------------
+class TemplateFormatError(ValueError):
+    """A template document that cannot be read; the message names the place."""
+
+
+def _text(data: Mapping[str, object], key: str, where: str, default: str | None = None) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise TemplateFormatError(f"{where}: '{key}' harus teks")
+    return value
+
+
+def _number(data: Mapping[str, object], key: str, where: str, default: str | None = None) -> Decimal:
+    raw = data.get(key, default)
+    if not isinstance(raw, str):
+        raise TemplateFormatError(f"{where}: '{key}' harus angka yang ditulis sebagai teks")
+    try:
+        value = Decimal(raw)
+    except ArithmeticError:
+        raise TemplateFormatError(f"{where}: '{key}' bukan angka ({raw!r})") from None
+    if not value.is_finite():
+        raise TemplateFormatError(f"{where}: '{key}' bukan angka ({raw!r})")
+    return value
+
+
+def _items(data: Mapping[str, object], key: str, where: str) -> list[Mapping[str, object]]:
+    raw = data.get(key, [])
+    if not isinstance(raw, list) or not all(isinstance(x, Mapping) for x in raw):
+        raise TemplateFormatError(f"{where}: '{key}' harus daftar objek")
+    return raw
+
+
+def template_from_dict(data: Mapping[str, object]) -> Template:
+    """Read a template document (the shipped ``permenpanrb_88_2021.json`` shape).
+
+    Raises ``TemplateFormatError`` for a document that cannot be read; a readable one may still
+    have problems, which ``validate`` lists.
+    """
+    year = data.get("year")
+    if not isinstance(year, int) or isinstance(year, bool):
+        raise TemplateFormatError("templat: 'year' harus bilangan bulat")
+    components = []
+    for comp in _items(data, "components", "templat"):
+        cw = f"komponen {comp.get('code')}"
+        subs = []
+        for sub in _items(comp, "subcomponents", cw):
+            sw = f"{cw}, subkomponen {sub.get('code')}"
+            crits = []
+            for crit in _items(sub, "criteria", sw):
+                kw = f"kriteria {crit.get('code')}"
+                evidence = crit.get("evidence", [])
+                if not isinstance(evidence, list) or not all(isinstance(e, str) for e in evidence):
+                    raise TemplateFormatError(f"{kw}: 'evidence' harus daftar teks")
+                crits.append(Criterion(
+                    _text(crit, "code", kw), _text(crit, "text", kw), _text(crit, "guidance", kw, ""),
+                    tuple(evidence), _number(crit, "weight", kw, "1"), crit.get("note_required") is True,
+                ))
+            subs.append(SubComponent(_text(sub, "code", sw), _text(sub, "name", sw),
+                                     _number(sub, "share", sw), tuple(crits)))
+        components.append(Component(_text(comp, "code", cw), _text(comp, "name", cw),
+                                    _number(comp, "weight", cw), tuple(subs)))
+    scale = []
+    for entry in _items(data, "scale", "skala jawaban"):
+        lw = f"jawaban {entry.get('letter')}"
+        raw = entry.get("value")
+        scale.append(Letter(_text(entry, "letter", lw),
+                            None if raw is None else _number(entry, "value", lw), _text(entry, "label", lw, "")))
+    bands = []
+    for band in _items(data, "bands", "predikat"):
+        bw = f"predikat {band.get('grade')}"
+        bands.append(GradeBand(_text(band, "grade", bw), _number(band, "lower", bw), _number(band, "upper", bw),
+                               _text(band, "label", bw, ""), band.get("lower_inclusive") is True))
+    return Template(_text(data, "regulation", "templat"), year, tuple(components), tuple(scale), tuple(bands))

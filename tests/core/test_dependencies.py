@@ -15,7 +15,7 @@ import nyata
 ROOT = Path(nyata.__file__).parent
 # Packages that know no domain app: the base every app builds on.
 BASE = {"core", "scoring", "documents", "formats"}
-DOMAIN = {"planning", "agreements", "reporting", "projects", "products", "ratings", "lkjip"}
+DOMAIN = {"planning", "agreements", "reporting", "projects", "products", "ratings", "lkjip", "evaluation"}
 FRONTS = {"dashboard", "portal", "api", "demo", "onboarding"}
 
 
