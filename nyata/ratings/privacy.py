@@ -6,6 +6,9 @@ and the appraiser's superior. By office, in the rating's Pemda: the performance 
 inspectorate, and the head of the rating's agency (by role, or as the holder of its head post).
 Nobody else — not the leaders (they see counts of departures per agency, not ratings), not an
 operator, never the public portal or open data.
+
+The rule is a queryset filter (`visible_ratings`), so a list costs a constant number of queries;
+`may_see_rating` asks the same filter about one row.
 """
 
 from __future__ import annotations
@@ -13,52 +16,53 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from nyata.core.auth import memberships_of
-from nyata.core.models import Account, Assignment, Position, User
+from nyata.core.models import Account, Assignment, User
 from nyata.core.roles import RATING_READERS, Role
 from nyata.core.tenancy import tenant_scope
 from nyata.ratings.models import IndividualRating
 
 
-def _holders(position_ids: list[int], year: int) -> set[int]:
-    """Official ids holding any of the posts at some time in the year (acting holders included)."""
-    if not position_ids:
-        return set()
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    return set(
-        Assignment.objects.filter(position_id__in=position_ids, start__lte=end)
-        .filter(Q(end__isnull=True) | Q(end__gte=start)).values_list("official_id", flat=True)
-    )
+def _held_posts(official_id: int) -> list[tuple[int, int, dt.date, dt.date | None]]:
+    """(post, its agency if a head post else 0, start, end) of every post the official held."""
+    return [
+        (a.position_id, a.position.agency_id or 0 if a.position.is_agency_head else 0, a.start, a.end)
+        for a in Assignment.objects.filter(official_id=official_id).select_related("position")
+    ]
 
 
-def _appraisal_chain(rating: IndividualRating) -> tuple[list[int], list[int]]:
-    """(the appraiser's posts, the appraiser's superior's posts) above the rated post."""
-    superior_id = rating.position.superior_id
-    if superior_id is None:
-        return [], []
-    above = Position.objects.filter(pk=superior_id).values_list("superior_id", flat=True).first()
-    return [superior_id], [above] if above is not None else []
+def _in_year(start: dt.date, end: dt.date | None) -> Q:
+    """Ratings of a year during which a post held from `start` to `end` was held."""
+    q = Q(year__gte=start.year)
+    return q & Q(year__lte=end.year) if end is not None else q
+
+
+def visible_ratings(user: User | AnonymousUser, pemda_id: int) -> QuerySet[IndividualRating]:
+    """The ratings of Pemda `pemda_id` that `user` may see (call it with that Pemda in scope)."""
+    none = IndividualRating.objects.none()
+    if not user.is_authenticated or not isinstance(user, User) or not user.is_active:
+        return none
+    allowed = Q(pk__in=[])
+    for m in memberships_of(user):
+        if m.pemda_id != pemda_id or m.role not in RATING_READERS:
+            continue
+        if m.role != Role.AGENCY_HEAD:
+            return IndividualRating.objects.all()
+        allowed |= Q(agency_id=m.agency_id)
+    official_id = Account.objects.filter(user=user, is_active=True, official__isnull=False).values_list(
+        "official_id", flat=True).first()
+    if official_id is not None:
+        allowed |= Q(official_id=official_id)
+        for post, head_of, start, end in _held_posts(official_id):
+            when = _in_year(start, end)
+            allowed |= when & (Q(position__superior_id=post) | Q(position__superior__superior_id=post))
+            if head_of:
+                allowed |= when & Q(agency_id=head_of)
+    return IndividualRating.objects.filter(allowed)
 
 
 def may_see_rating(user: User | AnonymousUser, rating: IndividualRating) -> bool:
-    if not user.is_authenticated or not isinstance(user, User) or not user.is_active:
-        return False
-    for m in memberships_of(user):
-        if m.pemda_id != rating.pemda_id or m.role not in RATING_READERS:
-            continue
-        if m.role != Role.AGENCY_HEAD or m.agency_id == rating.agency_id:
-            return True
     with tenant_scope(rating.pemda_id):  # the rating's Pemda, whichever the request is in
-        account = Account.objects.filter(user=user, is_active=True,
-                                         official__isnull=False).values_list("official_id", flat=True).first()
-        if account is None:
-            return False
-        if account == rating.official_id:
-            return True
-        appraiser, appraiser_superior = _appraisal_chain(rating)
-        heads = list(
-            Position.objects.filter(agency_id=rating.agency_id, is_agency_head=True).values_list("pk", flat=True)
-        )
-        return account in _holders(appraiser + appraiser_superior + heads, rating.year)
+        return visible_ratings(user, rating.pemda_id).filter(pk=rating.pk).exists()

@@ -190,6 +190,7 @@ API: dict[str, tuple[str, str, str] | str] = {
     "GET /products/innovations/{innovation_id}": ("LAPIHO", "-", AGENCY),
     "GET /products/innovations/{innovation_id}/surveys": ("LAPIHO", "-", AGENCY),
     # personal data (issue 20 item 6): by office A, I and the agency's own head; by person, ratings.privacy
+    "GET /ratings/individual": ("LAPIHO", "-", AGENCY),  # each caller sees only the rows privacy allows
     "GET /ratings/individual/{rating_id}": ("AIH", "-", AGENCY),
     "GET /projects": ("LAPIHO", "-", AGENCY),
     "GET /projects/agency-harm": ("LAPI", "-", PEMDA),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from nyata.core.tenancy import tenant_scope
@@ -31,3 +33,24 @@ def test_the_inspectorate_reads_the_departure_and_its_reason(world: World, ratin
 ])
 def test_who_reads_it(world: World, rating: IndividualRating, who: str, status: int) -> None:
     assert world.client(who).get(f"/api/v1/ratings/individual/{rating.pk}").status_code == status
+
+
+def test_the_list_gives_each_caller_only_what_privacy_allows(world: World, rating: IndividualRating) -> None:
+    url = f"/api/v1/ratings/individual?year={YEAR}"
+    assert [r["id"] for r in world.client("inspector").get(url).json()] == [rating.pk]
+    assert world.client("leader").get(url).json() == []
+    assert world.client("agency_operator").get(url).json() == []
+
+
+def test_the_list_costs_a_constant_number_of_queries(
+    world: World, rating: IndividualRating, django_assert_max_num_queries: Any
+) -> None:
+    client = world.client("inspector")
+    url = f"/api/v1/ratings/individual?year={YEAR}"
+    client.get(url)  # warm the session
+    with tenant_scope(world.a):
+        for _ in range(5):
+            actions.rating_propose(actor=None, official=rating.official, year=YEAR, behaviour="above",
+                                   work="meeting", reason="uji")
+    with django_assert_max_num_queries(12):
+        assert len(client.get(url).json()) == 6

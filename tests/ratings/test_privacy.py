@@ -8,11 +8,13 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from nyata.core import actions as core_actions
 from nyata.core.models import Account, Assignment, Official, Position, User
+from nyata.core.roles import Role
 from nyata.core.tenancy import tenant_scope
 from nyata.ratings import actions
 from nyata.ratings.models import IndividualRating
-from nyata.ratings.privacy import may_see_rating
+from nyata.ratings.privacy import may_see_rating, visible_ratings
 from tests.conftest import World, make_user
 from tests.ratings.builders import YEAR, Unit, build_unit
 
@@ -45,9 +47,21 @@ def test_by_office(world: World, rating: IndividualRating, role: str, sees: bool
 
 
 def test_an_agency_head_of_another_agency_does_not_see_it(world: World, rating: IndividualRating) -> None:
+    head_of_a2 = make_user("head_a2")
     with tenant_scope(world.a):
-        rating.agency = world.a2  # the same rating, were it A2's: A1's head no longer sees it
-    assert may_see_rating(world.users["agency_head"], rating) is False
+        core_actions.membership_grant(actor=None, pemda=world.a, user=head_of_a2, role=Role.AGENCY_HEAD,
+                                      agency=world.a2)
+    assert may_see_rating(head_of_a2, rating) is False
+
+
+def test_visible_ratings_lists_only_what_the_rule_allows(world: World, unit: Unit,
+                                                         rating: IndividualRating) -> None:
+    with tenant_scope(world.a):
+        other = actions.rating_propose(actor=None, official=unit.staff[1], year=YEAR, behaviour="meeting")
+        me = _person(world, unit.staff[0], "self")
+        assert list(visible_ratings(me, world.a.pk)) == [rating]
+        assert set(visible_ratings(world.users["inspector"], world.a.pk)) == {rating, other}
+        assert list(visible_ratings(world.users["leader"], world.a.pk)) == []
 
 
 def test_another_pemda_and_anonymous_do_not_see_it(world: World, rating: IndividualRating) -> None:
