@@ -100,3 +100,26 @@ def current_ratings(agency: Agency, year: int) -> list[IndividualRating]:
     for r in IndividualRating.objects.filter(agency=agency, year=year).order_by("official_id", "version"):
         latest[r.official_id] = r
     return list(latest.values())
+
+
+@dataclass(frozen=True)
+class Departures:
+    """Per agency, how many officials' current ratings depart from the data (the "no favours"
+    measure of issue 20 item 4); counts only, so leaders may see it without seeing ratings."""
+
+    rated: int
+    departed: int
+
+
+def departures_by_agency(year: int) -> dict[int, Departures]:
+    """agency id → counts over each official's latest rating version of the year (one query)."""
+    latest: dict[int, tuple[int, bool]] = {}
+    rows = IndividualRating.objects.filter(year=year).order_by("official_id", "version").values_list(
+        "official_id", "agency_id", "work", "proposed_work")
+    for official_id, agency_id, work, proposed in rows:
+        latest[official_id] = (agency_id, work != proposed)
+    out: dict[int, Departures] = {}
+    for agency_id, departs in latest.values():
+        d = out.get(agency_id, Departures(0, 0))
+        out[agency_id] = Departures(d.rated + 1, d.departed + int(departs))
+    return out

@@ -14,6 +14,7 @@ from nyata.core.models import AuditEvent, Official
 from nyata.core.tenancy import tenant_scope
 from nyata.ratings import actions
 from nyata.ratings.models import IndividualRating, OrganisationalPredicate
+from nyata.ratings.services import Departures, departures_by_agency
 from nyata.scoring.merit import Band, MeritConfig, OrgPredicate
 from tests.conftest import World
 from tests.ratings.builders import YEAR, Unit, build_unit
@@ -177,3 +178,14 @@ def test_no_second_final_rating(world: World, unit: Unit) -> None:
         with pytest.raises(ValidationError, match="sudah final"):
             actions.ratings_finalise(actor=None, agency=unit.agency, year=YEAR)
         assert IndividualRating.objects.filter(status="final").count() == 10
+
+
+def test_departures_are_counted_per_agency_on_the_latest_version(world: World, unit: Unit) -> None:
+    with tenant_scope(world.a):
+        actions.rating_propose(actor=None, official=unit.staff[9], year=YEAR, behaviour="meeting",
+                               work="meeting", reason="Target dipotong")
+        actions.rating_propose(actor=None, official=unit.staff[0], year=YEAR, behaviour="meeting",
+                               work="meeting", reason="uji")
+        actions.rating_propose(actor=None, official=unit.staff[0], year=YEAR, behaviour="meeting")  # back to data
+        actions.rating_propose(actor=None, official=unit.staff[1], year=YEAR, behaviour="meeting")
+        assert departures_by_agency(YEAR) == {unit.agency.pk: Departures(rated=3, departed=1)}
