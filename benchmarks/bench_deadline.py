@@ -151,12 +151,15 @@ def _pg(create: bool) -> None:
             conn.execute(f'CREATE DATABASE "{PG_NAME}"')
 
 
-def _env(db: str, data: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
+def _env(db: str, data: Path, redis: str = "") -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL", "NYATA_REDIS_URL"}}
     env.update(NYATA_DATA_DIR=str(data), NYATA_DEBUG="0", NYATA_LOG_LEVEL="ERROR", PYTHONPATH=str(ROOT),
                DJANGO_SETTINGS_MODULE="nyata.settings")
     if db == "pg":
         env["DATABASE_URL"] = f"{PG_BASE}/{PG_NAME}"
+    if redis:
+        env["NYATA_REDIS_URL"] = redis
     return env
 
 
@@ -180,11 +183,33 @@ def _stats(prefix: Path) -> dict[str, Any]:
     return out
 
 
-def run_once(db: str, rate: float, duration: int, workers: int, evidence: float, threads: int = 1) -> dict[str, Any]:
+def cpu_model() -> str:
+    """The CPU the figures were taken on: absolute numbers do not travel between machines."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown"
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop gunicorn without losing the run: a slow exit is killed, not raised."""
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
+def run_once(db: str, rate: float, duration: int, workers: int, evidence: float, threads: int = 1,
+             redis: str = "") -> dict[str, Any]:
     data = Path(tempfile.mkdtemp(prefix="nyata-bench-deadline-"))
     if db == "pg":
         _pg(create=True)
-    env = _env(db, data)
+    env = _env(db, data, redis)
     server = None
     try:
         subprocess.run([PY, "-m", "nyata", "migrate", "--no-input"], env=env, check=True, stdout=subprocess.DEVNULL)
@@ -215,8 +240,8 @@ def run_once(db: str, rate: float, duration: int, workers: int, evidence: float,
         stats = _stats(prefix)
         counted = json.loads(subprocess.run([PY, __file__, "count", str(tokens)], env=env, check=True,
                                             capture_output=True, text=True).stdout)
-        result = {"db": db, "rate": rate, "duration": duration, "workers": workers, "threads": threads, **stats,
-                  **counted}
+        result = {"db": db, "redis": bool(redis), "cpu": cpu_model(), "rate": rate, "duration": duration,
+                  "workers": workers, "threads": threads, **stats, **counted}
         if stats["failures"]:
             log = (data / "server.log").read_text(errors="replace").splitlines()
             wanted = ("Error", "waits for", "CONTEXT")
@@ -224,8 +249,7 @@ def run_once(db: str, rate: float, duration: int, workers: int, evidence: float,
         return result
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+            _stop(server)
         if db == "pg":
             _pg(create=False)
         shutil.rmtree(data, ignore_errors=True)
@@ -247,6 +271,8 @@ def main() -> int:
     p.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker (>1: gthread, keep-alive)")
     p.add_argument("--evidence", type=float, default=0.1, help="share of requests that upload evidence")
     p.add_argument("--steps", default="", help="comma-separated rates for a saturation search")
+    p.add_argument("--redis", default="", metavar="URL",
+                   help="run the server with NYATA_REDIS_URL=URL (Redis cache, cached_db sessions)")
     args = p.parse_args()
     if args.quick:
         args.duration = 20
@@ -254,7 +280,7 @@ def main() -> int:
         p.error("bounded runs only: --duration at most 300 s")
     rates = [float(x) for x in args.steps.split(",")] if args.steps else [args.rate]
     for rate in rates:
-        r = run_once(args.db, rate, args.duration, args.workers, args.evidence, args.threads)
+        r = run_once(args.db, rate, args.duration, args.workers, args.evidence, args.threads, args.redis)
         sustained = r["failures"] == 0 and r["p95"] <= 500 and r["rps"] >= 0.95 * rate and r["lost_writes"] == 0
         r["sustained"] = sustained
         print(json.dumps(r), flush=True)
