@@ -438,125 +438,64 @@ def _past_table(years: I64, config: ScoringConfig) -> BoolA:
     return out
 
 
-def score_columns(
-    c: Columns,
-    config: ScoringConfig | None = None,
-    *,
-    weights: Mapping[str, float] | None = None,
-) -> BulkResult:
-    """Score every row, series and agency entry of ``c`` (all years at once)."""
-    cfg = config or ScoringConfig()
-    th = cfg.thresholds
-    n = len(c)
-    # ---- groups, years, series --------------------------------------------------------
-    n_ind = int(c.indicator.max()) + 1 if n else 1
-    n_ag = int(c.agency.max()) + 1 if n else 1
-    pa_key = c.pemda * n_ag + c.agency
-    gkey = pa_key * n_ind + c.indicator
-    g, ug = _factorize(gkey)
-    y, uy = _factorize(c.year - (int(c.year.min()) if n else 0))
-    uy = uy + (int(c.year.min()) if n else 0)
-    n_g, n_y = len(ug), max(len(uy), 1)
-    n_s = n_g * n_y
-    s_row = g * n_y + y
-    cell = s_row * 5 + c.quarter
-    counts = np.bincount(cell, minlength=n_s * 5)
-    if n and counts.max() > 1:
-        dup = np.flatnonzero(counts[cell] > 1)
-        raise DuplicateRowError(dup.tolist())
-    # ---- cube ---------------------------------------------------------------------------
-    # a value awaiting verification is absent for every rule (domain.md A1)
-    # and so is one outside the indicator's plausible values (left out until corrected)
-    out_row = np.zeros(n, dtype=np.bool_)
-    with np.errstate(invalid="ignore"):
-        if c.min_value is not None:
-            out_row |= c.realisation < c.min_value
-        if c.max_value is not None:
-            out_row |= c.realisation > c.max_value
-    waiting_row = ~np.isnan(c.realisation) & ~c.verified & ~out_row
-    r_eff = np.where(waiting_row | out_row, np.nan, c.realisation)
-    R_flat = np.full(n_s * 5, np.nan)
-    R_flat[cell] = r_eff
-    R: F64 = R_flat.reshape(n_s, 5)
-    T_flat = np.full(n_s * 5, np.nan)
-    T_flat[cell] = c.target
-    T: F64 = T_flat.reshape(n_s, 5)
-    exists_flat = np.zeros(n_s * 5, dtype=np.bool_)
-    exists_flat[cell] = True
-    exists: BoolA = exists_flat.reshape(n_s, 5)
-    V_flat = np.zeros(n_s * 5, dtype=np.bool_)
-    V_flat[cell] = c.verified
-    V: BoolA = V_flat.reshape(n_s, 5)
-    W_flat = np.zeros(n_s * 5, dtype=np.bool_)
-    W_flat[cell] = waiting_row
-    W: BoolA = W_flat.reshape(n_s, 5)
-    OB_flat = np.zeros(n_s * 5, dtype=np.bool_)
-    OB_flat[cell] = out_row
-    OB: BoolA = OB_flat.reshape(n_s, 5)
-    kind = np.zeros(n_s, dtype=np.int64)
-    kind[s_row] = c.polarity
-    low = np.full(n_s, np.nan)
-    low[s_row] = c.low
-    high = np.full(n_s, np.nan)
-    high[s_row] = c.high
-    agg = np.zeros(n_s, dtype=np.int64)
-    agg[s_row] = c.aggregation
-    # weights: row weight, else config/override mapping by indicator label, else 1
+class _Index:
+    """Where each input row sits: its series (agency × indicator × year) and its cell."""
+
+    def __init__(self, c: Columns) -> None:
+        n = len(c)
+        self.n_ind = int(c.indicator.max()) + 1 if n else 1
+        self.n_ag = int(c.agency.max()) + 1 if n else 1
+        self.pa_key = c.pemda * self.n_ag + c.agency
+        self.g, self.ug = _factorize(self.pa_key * self.n_ind + c.indicator)
+        y0 = int(c.year.min()) if n else 0
+        self.y, uy = _factorize(c.year - y0)
+        self.uy = uy + y0
+        self.n_g, self.n_y = len(self.ug), max(len(self.uy), 1)
+        self.n_s = self.n_g * self.n_y
+        self.s_row = self.g * self.n_y + self.y
+        self.cell = self.s_row * 5 + c.quarter
+        counts = np.bincount(self.cell, minlength=self.n_s * 5)
+        if n and counts.max() > 1:
+            raise DuplicateRowError(np.flatnonzero(counts[self.cell] > 1).tolist())
+
+    def cube(self, values: npt.NDArray[Any], fill: float | bool) -> npt.NDArray[Any]:
+        """(S, 5): each row's value in its cell (quarter 0 is the annual row), `fill` elsewhere."""
+        flat: npt.NDArray[Any] = np.full(self.n_s * 5, fill, dtype=np.float64 if isinstance(fill, float) else np.bool_)
+        flat[self.cell] = values
+        return flat.reshape(self.n_s, 5)
+
+    def per_series(self, values: npt.NDArray[Any], fill: float | int) -> npt.NDArray[Any]:
+        """(S,): a per-row attribute of the series (the same on each of its rows)."""
+        out = np.full(self.n_s, fill, dtype=np.float64 if isinstance(fill, float) else np.int64)
+        out[self.s_row] = values
+        return out
+
+
+def _series_weights(c: Columns, ix: _Index, cfg: ScoringConfig, weights: Mapping[str, float] | None) -> F64:
+    """Row weight, else the config/override mapping by indicator label, else 1."""
     wmap = dict(cfg.weights)
     if weights is not None:
         wmap.update(weights)
-    ind_w = np.ones(n_ind)
+    ind_w = np.ones(ix.n_ind)
     if wmap and c.indicator_labels:
         for i, lab in enumerate(c.indicator_labels):
             if lab in wmap:
                 ind_w[i] = float(wmap[lab])
-    row_w = np.where(np.isnan(c.weight), ind_w[c.indicator], c.weight)
-    w = np.ones(n_s)
-    w[s_row] = row_w
-    series_exists: BoolA = np.asarray(exists.any(axis=1))
-    has_q: BoolA = np.asarray(exists[:, 1:].any(axis=1))
-    Rq = R[:, 1:]
-    Tq = T[:, 1:]
-    has_qt: BoolA = np.asarray((~np.isnan(Tq)).any(axis=1))
-    A = T[:, 0]
-    qn = np.arange(1, 5, dtype=np.float64)
-    ksum = (agg == _SUM)[:, None]
-    # ---- YTD ---------------------------------------------------------------------------
-    YR, cntR = ytd_matrix(Rq, agg)
-    YTq, _ = ytd_matrix(Tq, agg)
-    derived = np.where(ksum, A[:, None] * qn / 4.0, A[:, None])
-    YT = np.where(has_qt[:, None], YTq, derived)
-    del YTq, derived
-    k2 = kind[:, None]
-    lo2 = low[:, None]
-    hi2 = high[:, None]
-    lf, ic = cfg.lower_formula, cfg.inverse_ceiling
-    YA, YAb = achievement_array(YT, YR, k2, lo2, hi2, lf, ic)
-    # own (per-cell) achievements
-    q_own_t = np.where(
-        np.isnan(Tq) & ~has_qt[:, None], np.where(ksum, A[:, None] / 4.0, A[:, None]), Tq
-    )
-    QA, QAb = achievement_array(q_own_t, Rq, k2, lo2, hi2, lf, ic)
-    del q_own_t
-    AA, AAb = achievement_array(A, R[:, 0], kind, low, high, lf, ic)
-    # ---- deadlines ---------------------------------------------------------------------
-    past = _past_table(uy, cfg)
-    s_y = np.tile(np.arange(n_y), n_g)
-    PD = past[s_y]  # (S, 5)
-    # ---- history: annual values, last value, trend, ambition ------------------------------
-    AR = np.where(has_q, YR[:, 3], R[:, 0])
-    # annual target: the annual row's target, else the YTD target after Q4 when it covers
-    # the whole year (all four quarterly targets, or none and derived from an annual row)
-    all_qt = (~np.isnan(Tq)).all(axis=1)
-    ann_t = np.where(~np.isnan(A), A, np.where(has_q & (all_qt | ~has_qt), YT[:, 3], np.nan))
+    w = np.ones(ix.n_s)
+    w[ix.s_row] = np.where(np.isnan(c.weight), ind_w[c.indicator], c.weight)
+    return w
+
+
+def _history(AR: F64, ann_t: F64, kind: I64, ix: _Index) -> tuple[F64, F64, F64, I64]:
+    """Last year's value, the trend of earlier years, the ambition ratio and class of each target."""
+    n_g, n_y, n_s = ix.n_g, ix.n_y, ix.n_s
     AR2 = AR.reshape(n_g, n_y)
     valid = ~np.isnan(AR2)
-    idx = np.where(valid, np.arange(n_y), -1)
-    ff = np.maximum.accumulate(idx, axis=1)
+    ff = np.maximum.accumulate(np.where(valid, np.arange(n_y), -1), axis=1)
     prev = np.full_like(ff, -1)
     prev[:, 1:] = ff[:, :-1]
     last_v = np.where(prev >= 0, np.take_along_axis(AR2, np.clip(prev, 0, None), 1), np.nan)
-    xs = np.broadcast_to(uy.astype(np.float64), AR2.shape)
+    xs = np.broadcast_to(ix.uy.astype(np.float64), AR2.shape)
     yv = np.where(valid, AR2, 0.0)
     xv = np.where(valid, xs, 0.0)
     pn = _shift_cumsum(valid.astype(np.float64))
@@ -587,12 +526,16 @@ def score_columns(
     amb[worse_last] = _AMB[Ambition.NOT_AMBITIOUS]
     amb[np.isnan(last_v) | np.isnan(ann_t)] = _AMB[Ambition.UNKNOWN]
     amb[kind == _RG] = _AMB[Ambition.NOT_APPLICABLE]
-    not_amb = amb == _AMB[Ambition.NOT_AMBITIOUS]
-    # ---- red flags on cells --------------------------------------------------------------
+    return last_v, trend, ratio, amb
+
+
+def _cell_red_flags(R: F64, has_q: BoolA, agg: I64, ix: _Index, cfg: ScoringConfig) -> tuple[BoolA, BoolA, BoolA]:
+    """Outliers among a series' quarters (and annual values), and values copied quarter to quarter."""
+    n_g, n_y, n_s = ix.n_g, ix.n_y, ix.n_s
+    Rq = R[:, 1:]
     thr = cfg.outlier_z
     zq, nq = robust_z_rows(Rq.reshape(n_g, n_y * 4))
-    out_q = (np.abs(zq) > thr) & (nq >= cfg.outlier_min_points)[:, None]
-    out_q = out_q.reshape(n_s, 4)
+    out_q = ((np.abs(zq) > thr) & (nq >= cfg.outlier_min_points)[:, None]).reshape(n_s, 4)
     if has_q.all():  # no annual-only series: no annual outliers
         out_a = np.zeros(n_s, dtype=np.bool_)
     else:
@@ -602,110 +545,214 @@ def score_columns(
     same = [(Rq[:, i] == Rq[:, i + 1]) & (Rq[:, i] != 0) for i in range(3)]
     run123 = same[0] & same[1]
     run234 = same[1] & same[2]
-    all4 = run123 & same[2]
     is_sum = agg == _SUM
     copied = np.zeros((n_s, 4), dtype=np.bool_)
     copied[:, :3] |= (run123 & is_sum)[:, None]
     copied[:, 1:] |= (run234 & is_sum)[:, None]
-    copied |= all4[:, None]
-    # ---- agency values per (series, period) -------------------------------------------
+    copied |= (run123 & same[2])[:, None]
+    return out_q, out_a, copied
+
+
+def _period_matrix(quarterly: npt.NDArray[Any], annual: npt.NDArray[Any], fill: float | bool) -> npt.NDArray[Any]:
+    """(S, 5) from the four quarter columns and the year column (quarter 0)."""
+    out: npt.NDArray[Any] = np.full((quarterly.shape[0], 5), fill, dtype=np.float64 if isinstance(fill, float) else np.bool_)
+    out[:, 1:] = quarterly
+    out[:, 0] = annual
+    return out
+
+
+@dataclass
+class _AgencyCells:
+    """Per (series, period): the value it gives its agency's score and why (domain.md A4)."""
+
+    value: F64
+    raw: F64
+    status: I64
+    included: BoolA
+    in_entry: BoolA
+    waits: BoolA
+    complete: BoolA
+
+
+def _agency_cells(*, YT: F64, YA: F64, AA: F64, A: F64, R: F64, kind: I64, low: F64, has_q: BoolA,
+                  series_exists: BoolA, PD: BoolA, V: BoolA, W: BoolA, OB: BoolA, cfg: ScoringConfig) -> _AgencyCells:
     capv = np.inf if cfg.cap is None else float(cfg.cap)
-    kq = np.repeat(kind[:, None], 4, 1)
-    tu_q = target_usable_array(YT, kq, np.repeat(low[:, None], 4, 1))
+    Rq = R[:, 1:]
+    tu_q = target_usable_array(YT, np.repeat(kind[:, None], 4, 1), np.repeat(low[:, None], 4, 1))
     rp_q = ~np.isnan(Rq)
-    tu_a = target_usable_array(A, kind, low)
-    rp_a = ~np.isnan(R[:, 0])
-    val = np.zeros((n_s, 5))
-    raw = np.zeros((n_s, 5))
-    in_entry = np.zeros((n_s, 5), dtype=np.bool_)
-    rp_m = np.zeros((n_s, 5), dtype=np.bool_)
-    tu_m = np.zeros((n_s, 5), dtype=np.bool_)
-    pd_m = np.zeros((n_s, 5), dtype=np.bool_)
-    ver_m = np.zeros((n_s, 5), dtype=np.bool_)
-    aw_m = np.zeros((n_s, 5), dtype=np.bool_)
-    out_m = np.zeros((n_s, 5), dtype=np.bool_)
-    in_entry[:, 1:] = has_q[:, None]
-    rp_m[:, 1:] = rp_q
-    tu_m[:, 1:] = tu_q
-    pd_m[:, 1:] = PD[:, 1:]
-    ver_m[:, 1:] = V[:, 1:]
-    aw_m[:, 1:] = W[:, 1:]
-    out_m[:, 1:] = OB[:, 1:]
-    raw[:, 1:] = np.where(rp_q, YA, 0.0)
-    in_entry[:, 0] = series_exists
-    rp_m[:, 0] = np.where(has_q, rp_q[:, 3], rp_a)
-    tu_m[:, 0] = np.where(has_q, tu_q[:, 3], tu_a)
-    pd_m[:, 0] = np.where(has_q, PD[:, 4], PD[:, 0])
-    ver_m[:, 0] = np.where(has_q, V[:, 4], V[:, 0])
-    aw_m[:, 0] = np.where(has_q, W[:, 4], W[:, 0])
-    out_m[:, 0] = np.where(has_q, OB[:, 4], OB[:, 0])
-    raw[:, 0] = np.where(rp_m[:, 0], np.where(has_q, YA[:, 3], AA), 0.0)
+
+    def year_or_q4(m: BoolA, col: int = 4) -> BoolA:  # the year's column: Q4's for quarterly series
+        return np.where(has_q, m[:, col], m[:, 0])
+
+    in_entry = _period_matrix(np.broadcast_to(has_q[:, None], (len(has_q), 4)), series_exists, False)
+    rp_m = _period_matrix(rp_q, np.where(has_q, rp_q[:, 3], ~np.isnan(R[:, 0])), False)
+    tu_m = _period_matrix(tu_q, np.where(has_q, tu_q[:, 3], target_usable_array(A, kind, low)), False)
+    pd_m = _period_matrix(PD[:, 1:], year_or_q4(PD), False)
+    ver_m = _period_matrix(V[:, 1:], year_or_q4(V), False)
+    aw_m = _period_matrix(W[:, 1:], year_or_q4(W), False)
+    out_m = _period_matrix(OB[:, 1:], year_or_q4(OB), False)
+    raw = _period_matrix(np.where(rp_q, YA, 0.0), np.where(rp_m[:, 0], np.where(has_q, YA[:, 3], AA), 0.0), 0.0)
     raw = np.where(np.isnan(raw), 0.0, raw)
-    val = np.minimum(raw, capv)
     waits = in_entry & tu_m & aw_m
     included = in_entry & tu_m & (rp_m | pd_m) & ~aw_m & ~out_m
-    status = np.zeros((n_s, 5), dtype=np.int64)
+    status = np.zeros(in_entry.shape, dtype=np.int64)
     status[in_entry] = 4
     status[included & rp_m] = 1
     status[included & ~rp_m] = 2
     status[in_entry & tu_m & ~rp_m & ~pd_m] = 3
     status[in_entry & out_m] = 4
     status[waits] = 5
-    w_eff = np.where(not_amb, w * cfg.sandbag_weight, w) if cfg.ambition_factor else w
-    comp = in_entry & rp_m & ver_m
-    # ---- agency entries -----------------------------------------------------------------
-    g_pa = np.zeros(n_g, dtype=np.int64)
-    g_pa[g] = pa_key
+    return _AgencyCells(value=np.minimum(raw, capv), raw=raw, status=status, included=included,
+                        in_entry=in_entry, waits=waits, complete=in_entry & rp_m & ver_m)
+
+
+@dataclass
+class _Entries:
+    """One (Pemda, agency, year, period) score with its rank and completeness."""
+
+    pemda: I64
+    agency: I64
+    year: I64
+    period: I64
+    score: F64
+    rank: I64
+    completeness: F64
+    awaiting: I64
+
+
+def _entries(c: Columns, ix: _Index, cells: _AgencyCells, w_eff: F64, cfg: ScoringConfig) -> _Entries:
+    n_y, n_s = ix.n_y, ix.n_s
+    g_pa = np.zeros(ix.n_g, dtype=np.int64)
+    g_pa[ix.g] = ix.pa_key
     a_of_g, ua = _factorize(g_pa)
-    n_a = len(ua)
+    n_e = len(ua) * n_y * 5
     ay_s = (a_of_g[:, None] * n_y + np.arange(n_y)[None, :]).reshape(n_s)
     e_idx = (ay_s[:, None] * 5 + np.arange(5)[None, :]).ravel()
-    n_e = n_a * n_y * 5
-    wv = (w_eff[:, None] * val * included).ravel()
-    wd = (np.broadcast_to(w_eff[:, None], (n_s, 5)) * included).ravel()
-    num = np.bincount(e_idx, weights=wv, minlength=n_e)
-    dnm = np.bincount(e_idx, weights=wd, minlength=n_e)
-    cin = np.bincount(e_idx, weights=in_entry.ravel().astype(np.float64), minlength=n_e)
-    cver = np.bincount(e_idx, weights=comp.ravel().astype(np.float64), minlength=n_e)
-    cwait = np.bincount(e_idx, weights=waits.ravel().astype(np.float64), minlength=n_e)
-    row_a = a_of_g[g]
+
+    def per_entry(weights: npt.NDArray[Any]) -> F64:
+        return np.bincount(e_idx, weights=np.asarray(weights, dtype=np.float64).ravel(),
+                           minlength=n_e).astype(np.float64, copy=False)
+
+    num = per_entry(w_eff[:, None] * cells.value * cells.included)
+    dnm = per_entry(np.broadcast_to(w_eff[:, None], (n_s, 5)) * cells.included)
+    cin, cver, cwait = per_entry(cells.in_entry), per_entry(cells.complete), per_entry(cells.waits)
     present_e = np.zeros(n_e, dtype=np.bool_)
-    present_e[(row_a * n_y + y) * 5 + c.quarter] = True
+    present_e[(a_of_g[ix.g] * n_y + ix.y) * 5 + c.quarter] = True
     eids = np.flatnonzero(present_e)
     with np.errstate(invalid="ignore", divide="ignore"):
         score = np.where(dnm[eids] > 0, num[eids] / dnm[eids], np.nan)
         completeness = np.where(cin[eids] > 0, cver[eids] / cin[eids], 0.0)
-    awaiting = cwait[eids].astype(np.int64)
-    e_a = eids // (n_y * 5)
-    e_y = (eids // 5) % n_y
-    e_p = eids % 5
-    e_pa = ua[e_a]
-    e_pem = e_pa // n_ag
-    e_ag = e_pa % n_ag
-    # ranks within (pemda, year, period), "min" method on rounded scores
-    rank = np.zeros(len(eids), dtype=np.int64)
+    e_y, e_p = (eids // 5) % n_y, eids % 5
+    e_pa = ua[eids // (n_y * 5)]
+    e_pem = e_pa // ix.n_ag
+    return _Entries(pemda=e_pem, agency=e_pa % ix.n_ag, year=ix.uy[e_y] if len(ix.uy) else e_y, period=e_p,
+                    score=score, rank=_ranks(score, (e_pem * n_y + e_y) * 5 + e_p, cfg.rank_decimals),
+                    completeness=completeness, awaiting=cwait[eids].astype(np.int64))
+
+
+def _ranks(score: F64, group: I64, decimals: int) -> I64:
+    """Rank within each group, "min" method on rounded scores (ties share the better rank)."""
+    rank = np.zeros(len(score), dtype=np.int64)
     scored = ~np.isnan(score)
-    if scored.any():
-        si = np.flatnonzero(scored)
-        rs = np.round(score[si], cfg.rank_decimals)
-        grp = (e_pem[si] * n_y + e_y[si]) * 5 + e_p[si]
-        order = np.lexsort((-rs, grp))
-        rs_o, grp_o = rs[order], grp[order]
-        pos = np.arange(len(order))
-        new_g = np.ones(len(order), dtype=np.bool_)
-        new_g[1:] = grp_o[1:] != grp_o[:-1]
-        new_b = new_g.copy()
-        new_b[1:] |= rs_o[1:] != rs_o[:-1]
-        g_start = np.maximum.accumulate(np.where(new_g, pos, 0))
-        b_start = np.maximum.accumulate(np.where(new_b, pos, 0))
-        rk = np.empty(len(order), dtype=np.int64)
-        rk[order] = b_start - g_start + 1
-        rank[si] = rk
-    # ---- row outputs --------------------------------------------------------------------
-    del e_idx, wv, wd
+    if not scored.any():
+        return rank
+    si = np.flatnonzero(scored)
+    rs = np.round(score[si], decimals)
+    grp = group[si]
+    order = np.lexsort((-rs, grp))
+    rs_o, grp_o = rs[order], grp[order]
+    pos = np.arange(len(order))
+    new_g = np.ones(len(order), dtype=np.bool_)
+    new_g[1:] = grp_o[1:] != grp_o[:-1]
+    new_b = new_g.copy()
+    new_b[1:] |= rs_o[1:] != rs_o[:-1]
+    g_start = np.maximum.accumulate(np.where(new_g, pos, 0))
+    b_start = np.maximum.accumulate(np.where(new_b, pos, 0))
+    rk = np.empty(len(order), dtype=np.int64)
+    rk[order] = b_start - g_start + 1
+    rank[si] = rk
+    return rank
+
+
+def _forecast_status(fa: F64, fa_hi: F64, cfg: ScoringConfig) -> I64:
+    """0 on track, 1 at risk, 2 off track, -1 no forecast (domain.md A5)."""
+    fst = np.full(len(fa), -1, dtype=np.int64)
+    with np.errstate(invalid="ignore"):
+        ok = ~np.isnan(fa) & ~np.isnan(fa_hi)
+        fst[ok] = 2
+        fst[ok & ((fa >= cfg.forecast_at_risk) | (fa_hi >= cfg.forecast_on_track))] = 1
+        fst[ok & (fa >= cfg.forecast_on_track)] = 0
+    return fst
+
+
+def score_columns(
+    c: Columns,
+    config: ScoringConfig | None = None,
+    *,
+    weights: Mapping[str, float] | None = None,
+) -> BulkResult:
+    """Score every row, series and agency entry of ``c`` (all years at once).
+
+    The steps: place rows in a dense (series × period) cube; year-to-date sums and achievements;
+    each target against its history (ambition); red flags on cells; what each cell gives its
+    agency; agency scores and ranks; row outputs and flags; the year-end forecast.
+    """
+    cfg = config or ScoringConfig()
+    th = cfg.thresholds
+    ix = _Index(c)
+    n_y = ix.n_y
+    # ---- cube: a value awaiting verification is absent for every rule (domain.md A1), and so
+    # is one outside the indicator's plausible values (left out until corrected)
+    out_row = np.zeros(len(c), dtype=np.bool_)
+    with np.errstate(invalid="ignore"):
+        if c.min_value is not None:
+            out_row |= c.realisation < c.min_value
+        if c.max_value is not None:
+            out_row |= c.realisation > c.max_value
+    waiting_row = ~np.isnan(c.realisation) & ~c.verified & ~out_row
+    r_eff = np.where(waiting_row | out_row, np.nan, c.realisation)
+    R, T = ix.cube(r_eff, np.nan), ix.cube(c.target, np.nan)
+    exists, V = ix.cube(np.ones(len(c), dtype=np.bool_), False), ix.cube(c.verified, False)
+    W, OB = ix.cube(waiting_row, False), ix.cube(out_row, False)
+    kind, agg = ix.per_series(c.polarity, 0), ix.per_series(c.aggregation, 0)
+    low, high = ix.per_series(c.low, np.nan), ix.per_series(c.high, np.nan)
+    w = _series_weights(c, ix, cfg, weights)
+    series_exists: BoolA = np.asarray(exists.any(axis=1))
+    has_q: BoolA = np.asarray(exists[:, 1:].any(axis=1))
+    Rq, Tq, A = R[:, 1:], T[:, 1:], T[:, 0]
+    has_qt: BoolA = np.asarray((~np.isnan(Tq)).any(axis=1))
+    ksum = (agg == _SUM)[:, None]
+    # ---- year to date, and each cell's own achievement -----------------------------------
+    YR, cntR = ytd_matrix(Rq, agg)
+    YTq, _ = ytd_matrix(Tq, agg)
+    YT = np.where(has_qt[:, None], YTq, np.where(ksum, A[:, None] * np.arange(1, 5) / 4.0, A[:, None]))
+    del YTq  # the cube's matrices are the peak of memory: drop each as soon as it is used
+    k2, lo2, hi2 = kind[:, None], low[:, None], high[:, None]
+    lf, ic = cfg.lower_formula, cfg.inverse_ceiling
+    YA, YAb = achievement_array(YT, YR, k2, lo2, hi2, lf, ic)
+    q_own_t = np.where(np.isnan(Tq) & ~has_qt[:, None], np.where(ksum, A[:, None] / 4.0, A[:, None]), Tq)
+    QA, QAb = achievement_array(q_own_t, Rq, k2, lo2, hi2, lf, ic)
+    del q_own_t
+    AA, AAb = achievement_array(A, R[:, 0], kind, low, high, lf, ic)
+    s_y = np.tile(np.arange(n_y), ix.n_g)
+    PD = _past_table(ix.uy, cfg)[s_y]  # (S, 5): the period's deadline has passed
+    # ---- the year's target against history -------------------------------------------------
+    # annual target: the annual row's target, else the YTD target after Q4 when it covers
+    # the whole year (all four quarterly targets, or none and derived from an annual row)
+    all_qt = (~np.isnan(Tq)).all(axis=1)
+    ann_t = np.where(~np.isnan(A), A, np.where(has_q & (all_qt | ~has_qt), YT[:, 3], np.nan))
+    last_v, trend, ratio, amb = _history(np.where(has_q, YR[:, 3], R[:, 0]), ann_t, kind, ix)
+    not_amb = amb == _AMB[Ambition.NOT_AMBITIOUS]
+    out_q, out_a, copied = _cell_red_flags(R, has_q, agg, ix, cfg)
+    # ---- agency values, scores and ranks -----------------------------------------------------
+    cells = _agency_cells(YT=YT, YA=YA, AA=AA, A=A, R=R, kind=kind, low=low, has_q=has_q,
+                          series_exists=series_exists, PD=PD, V=V, W=W, OB=OB, cfg=cfg)
+    w_eff = np.where(not_amb, w * cfg.sandbag_weight, w) if cfg.ambition_factor else w
+    ent = _entries(c, ix, cells, w_eff, cfg)
+    # ---- row outputs ------------------------------------------------------------------------
     qi = c.quarter
     is_q = qi > 0
-    sr = s_row
+    sr = ix.s_row
     hq = has_q.take(sr)
     ann_ytd = hq & ~is_q
     use_ytd = is_q | ann_ytd
@@ -728,7 +775,7 @@ def score_columns(
     past_row = PD.take(sr * 5 + qi)
     put(miss_counts & past_row, Flag.NOT_REPORTED)
     put(miss_counts & ~past_row, Flag.PENDING)
-    put(is_sum.take(sr) & use_ytd & (cntR.take(li4) < ycol + 1), Flag.MISSING_QUARTER)
+    put((agg == _SUM).take(sr) & use_ytd & (cntR.take(li4) < ycol + 1), Flag.MISSING_QUARTER)
     with np.errstate(invalid="ignore"):
         put((ach > cfg.target_too_low) | (ytd_a > cfg.target_too_low), Flag.TARGET_TOO_LOW)
     put(np.where(is_q, out_q.take(li4), out_a.take(sr) & ~hq), Flag.OUTLIER)
@@ -739,21 +786,14 @@ def score_columns(
     put(out_row, Flag.OUT_OF_BOUNDS)
     del li4, ycol, r_missing, miss_counts, past_row, hq, ann_ytd, use_ytd, is_q
     del YAb, QAb, QA, YA, YT, cntR, out_q, copied
-    # ---- forecast -------------------------------------------------------------------------
-    fq, fp, flo, fhi = _forecast(Rq, YR, agg, has_q, n_g, n_y)
+    # ---- forecast ---------------------------------------------------------------------------
+    fq, fp, flo, fhi = _forecast(Rq, YR, agg, has_q, ix.n_g, n_y)
     fa, _ = achievement_array(ann_t, fp, kind, low, high, lf, ic)
     fal, _ = achievement_array(ann_t, flo, kind, low, high, lf, ic)
     fah, _ = achievement_array(ann_t, fhi, kind, low, high, lf, ic)
-    fa_lo = np.fmin(fal, fah)
-    fa_hi = np.fmax(fal, fah)
-    fst = np.full(n_s, -1, dtype=np.int64)
-    with np.errstate(invalid="ignore"):
-        ok = ~np.isnan(fa) & ~np.isnan(fa_hi)
-        fst[ok] = 2
-        fst[ok & ((fa >= cfg.forecast_at_risk) | (fa_hi >= cfg.forecast_on_track))] = 1
-        fst[ok & (fa >= cfg.forecast_on_track)] = 0
-    s_g = np.repeat(np.arange(n_g), n_y)
-    s_pa = ug[s_g] // n_ind
+    fa_lo, fa_hi = np.fmin(fal, fah), np.fmax(fal, fah)
+    s_g = np.repeat(np.arange(ix.n_g), n_y)
+    s_pa = ix.ug[s_g] // ix.n_ind
     return BulkResult(
         achievement=ach,
         category=category_array(ach, th),
@@ -763,24 +803,24 @@ def score_columns(
         ytd_category=category_array(ytd_a, th),
         flags=flags,
         row_series=sr,
-        entry_pemda=e_pem,
-        entry_agency=e_ag,
-        entry_year=uy[e_y] if len(uy) else e_y,
-        entry_period=e_p,
-        entry_score=score,
-        entry_category=category_array(score, th),
-        entry_rank=rank,
-        entry_completeness=completeness,
-        entry_awaiting=awaiting,
+        entry_pemda=ent.pemda,
+        entry_agency=ent.agency,
+        entry_year=ent.year,
+        entry_period=ent.period,
+        entry_score=ent.score,
+        entry_category=category_array(ent.score, th),
+        entry_rank=ent.rank,
+        entry_completeness=ent.completeness,
+        entry_awaiting=ent.awaiting,
         series_exists=series_exists,
-        series_pemda=s_pa // n_ag,
-        series_agency=s_pa % n_ag,
-        series_indicator=ug[s_g] % n_ind,
-        series_year=uy[s_y] if len(uy) else s_y,
+        series_pemda=s_pa // ix.n_ag,
+        series_agency=s_pa % ix.n_ag,
+        series_indicator=ix.ug[s_g] % ix.n_ind,
+        series_year=ix.uy[s_y] if len(ix.uy) else s_y,
         series_weight=w_eff,
-        agency_value=val,
-        agency_raw=raw,
-        agency_status=status,
+        agency_value=cells.value,
+        agency_raw=cells.raw,
+        agency_status=cells.status,
         forecast_quarter=fq,
         forecast_point=fp,
         forecast_low=flo,
@@ -788,7 +828,7 @@ def score_columns(
         forecast_ach=fa,
         forecast_ach_low=fa_lo,
         forecast_ach_high=fa_hi,
-        forecast_status=fst,
+        forecast_status=_forecast_status(fa, fa_hi, cfg),
         annual_target=ann_t,
         last_value=last_v,
         trend_value=trend,
