@@ -223,207 +223,227 @@ def validate_plan(raw: dict[str, list[tuple[int, Row]]] | Rows, *, new_period: b
     """Check the whole plan against itself and the database; raise every error at once.
 
     Must run inside the Pemda's tenant scope. `raw` is either read_workbook's output or
-    export_plan's rows (numbered from row 2).
+    export_plan's rows (numbered from row 2). The steps follow the sheets' order: the period,
+    the cascade (missions, goals, objectives, agency objectives), indicators and their values,
+    the budget structure and its ceilings.
     """
     numbered: dict[str, list[tuple[int, Row]]] = {
         sheet: [r if isinstance(r, tuple) else (i, r) for i, r in enumerate(rows, start=2)]
         for sheet, rows in raw.items()
     }
-    ck = _Checker()
-    err = ck.errors.add
-    rows: dict[str, list[tuple[int, Row]]] = {
-        sheet: [(n, ck.norm(sheet, n, r)) for n, r in numbered.get(sheet, [])] for sheet in SHEETS
-    }
+    check = _PlanCheck(numbered, new_period=new_period)
+    check.cascade()
+    check.indicators()
+    check.indicator_values()
+    check.budget()
+    if check.ck.errors:
+        raise check.ck.errors
+    return ValidPlan({s: [r for _n, r in rs] for s, rs in check.rows.items()}, check.period)
 
-    # Period
-    period_rows = rows[PERIOD]
-    if len(period_rows) != 1:
-        err(PERIOD, None, None, _("Lembar Periode harus berisi tepat satu baris."))
-        raise ck.errors
-    pn, p = period_rows[0]
-    for c in ("nama", "tahun_awal", "tahun_akhir"):
-        if p[c] in (None, ""):
-            err(PERIOD, pn, c, _("Wajib diisi."))
-    if ck.errors:
-        raise ck.errors
-    start, end = p["tahun_awal"], p["tahun_akhir"]
-    if end < start or end - start > 9:
-        err(PERIOD, pn, "tahun_akhir", _("Periode %(a)d–%(b)d tidak valid (paling lama 10 tahun).")
-            % {"a": start, "b": end})
-    years = range(start, end + 1)
-    period = None if new_period else PlanPeriod.objects.filter(
-        start_year=start, end_year=end, is_current=True).first()
-    db = _existing_codes(period)
-    agencies = set(Agency.objects.values_list("code", flat=True))
 
-    def unique(sheet: str, key: Callable[[Row], Any], label: Callable[[Row], str],
+class _PlanCheck:
+    """The state `validate_plan`'s steps share: the normalised rows, what the database holds,
+    the codes seen so far, and the errors collected."""
+
+    def __init__(self, numbered: dict[str, list[tuple[int, Row]]], *, new_period: bool) -> None:
+        self.ck = ck = _Checker()
+        self.err = err = ck.errors.add
+        self.rows = rows = {
+            sheet: [(n, ck.norm(sheet, n, r)) for n, r in numbered.get(sheet, [])] for sheet in SHEETS
+        }
+        period_rows = rows[PERIOD]
+        if len(period_rows) != 1:
+            err(PERIOD, None, None, _("Lembar Periode harus berisi tepat satu baris."))
+            raise ck.errors
+        pn, p = period_rows[0]
+        for c in ("nama", "tahun_awal", "tahun_akhir"):
+            if p[c] in (None, ""):
+                err(PERIOD, pn, c, _("Wajib diisi."))
+        if ck.errors:
+            raise ck.errors
+        self.start, self.end = start, end = p["tahun_awal"], p["tahun_akhir"]
+        if end < start or end - start > 9:
+            err(PERIOD, pn, "tahun_akhir", _("Periode %(a)d–%(b)d tidak valid (paling lama 10 tahun).")
+                % {"a": start, "b": end})
+        self.years = range(start, end + 1)
+        self.period = None if new_period else PlanPeriod.objects.filter(
+            start_year=start, end_year=end, is_current=True).first()
+        self.db = _existing_codes(self.period)
+        self.agencies = set(Agency.objects.values_list("code", flat=True))
+
+    def unique(self, sheet: str, key: Callable[[Row], Any], label: Callable[[Row], str],
                taken: dict[Any, str] | None = None) -> None:
         seen: dict[Any, int] = {}
-        for n, r in rows[sheet]:
+        for n, r in self.rows[sheet]:
             k = key(r)
             if k in seen:
-                err(sheet, n, None, _("%(k)s ganda (juga di baris %(r)d).")
-                    % {"k": label(r), "r": seen[k]})
+                self.err(sheet, n, None, _("%(k)s ganda (juga di baris %(r)d).")
+                         % {"k": label(r), "r": seen[k]})
             elif taken is not None and k in taken:
-                err(sheet, n, None, _("%(k)s ganda (juga di lembar %(s)s).")
-                    % {"k": label(r), "s": taken[k]})
+                self.err(sheet, n, None, _("%(k)s ganda (juga di lembar %(s)s).")
+                         % {"k": label(r), "s": taken[k]})
             seen.setdefault(k, n)
             if taken is not None:
                 taken.setdefault(k, sheet)
 
-    def required(sheet: str, *cols: str) -> None:
-        for n, r in rows[sheet]:
+    def required(self, sheet: str, *cols: str) -> None:
+        for n, r in self.rows[sheet]:
             for c in cols:
                 if r[c] in (None, ""):
-                    err(sheet, n, c, _("Wajib diisi."))
+                    self.err(sheet, n, c, _("Wajib diisi."))
 
-    def agency_known(sheet: str, col: str) -> None:
-        for n, r in rows[sheet]:
-            if r[col] and r[col] not in agencies:
-                err(sheet, n, col, _("Perangkat daerah '%(v)s' tidak ada di Pemda ini.")
-                    % {"v": r[col]})
+    def agency_known(self, sheet: str, col: str) -> None:
+        for n, r in self.rows[sheet]:
+            if r[col] and r[col] not in self.agencies:
+                self.err(sheet, n, col, _("Perangkat daerah '%(v)s' tidak ada di Pemda ini.")
+                         % {"v": r[col]})
 
-    # Missions, goals, objectives, agency objectives
-    required(MISSION, "nomor", "misi")
-    unique(MISSION, lambda r: r["nomor"], lambda r: _("Misi %s") % r["nomor"])
-    missions = {r["nomor"] for _n, r in rows[MISSION]} | db["missions"]
-    owner_space: dict[Any, str] = {}
-    required(GOAL, "kode", "tujuan")
-    unique(GOAL, lambda r: r["kode"], lambda r: _("Kode %s") % r["kode"], owner_space)
-    required(OBJECTIVE, "kode", "sasaran", "kode_tujuan")
-    unique(OBJECTIVE, lambda r: r["kode"], lambda r: _("Kode %s") % r["kode"], owner_space)
-    required(AGENCY_OBJECTIVE, "kode", "kode_pd", "sasaran")
-    unique(AGENCY_OBJECTIVE, lambda r: r["kode"], lambda r: _("Kode %s") % r["kode"], owner_space)
-    goals = {r["kode"] for _n, r in rows[GOAL]} | db["goals"]
-    objectives = {r["kode"] for _n, r in rows[OBJECTIVE]} | db["objectives"]
-    aobj_agency = dict(db["agency_objectives"])
-    aobj_agency.update({r["kode"]: r["kode_pd"] for _n, r in rows[AGENCY_OBJECTIVE]})
-    for n, r in rows[GOAL]:
-        if r["nomor_misi"] is not None and r["nomor_misi"] not in missions:
-            err(GOAL, n, "nomor_misi", _("Misi %(v)s tidak ada.") % {"v": r["nomor_misi"]})
-    for n, r in rows[OBJECTIVE]:
-        if r["kode_tujuan"] and r["kode_tujuan"] not in goals:
-            err(OBJECTIVE, n, "kode_tujuan", _("Tujuan '%(v)s' tidak ada.") % {"v": r["kode_tujuan"]})
-    agency_known(AGENCY_OBJECTIVE, "kode_pd")
-    parents = dict(db["parents"])
-    for n, r in rows[AGENCY_OBJECTIVE]:
-        for code in r["mendukung"]:
-            if code not in objectives:
-                err(AGENCY_OBJECTIVE, n, "mendukung",
-                    _("Sasaran strategis '%(v)s' tidak ada.") % {"v": code})
-        parent = r["kode_induk"]
-        parents[r["kode"]] = parent
-        if parent and parent not in aobj_agency:
-            err(AGENCY_OBJECTIVE, n, "kode_induk", _("Sasaran PD '%(v)s' tidak ada.") % {"v": parent})
-        elif parent and aobj_agency[parent] != r["kode_pd"]:
-            err(AGENCY_OBJECTIVE, n, "kode_induk",
-                _("Sasaran induk '%(v)s' milik perangkat daerah lain.") % {"v": parent})
-    for n, r in rows[AGENCY_OBJECTIVE]:
-        node, seen = r["kode"], set()
-        while node and node not in seen:
-            seen.add(node)
-            node = parents.get(node) or ""
-        if node == r["kode"]:
-            err(AGENCY_OBJECTIVE, n, "kode_induk",
-                _("Siklus pada cascading: %(c)s akhirnya menjadi induk dirinya sendiri.")
-                % {"c": r["kode"]})
+    def cascade(self) -> None:
+        """Missions, goals, objectives and agency objectives: codes, parents, no cycles."""
+        rows, err, db, required, unique = self.rows, self.err, self.db, self.required, self.unique
+        required(MISSION, "nomor", "misi")
+        unique(MISSION, lambda r: r["nomor"], lambda r: _("Misi %s") % r["nomor"])
+        missions = {r["nomor"] for _n, r in rows[MISSION]} | db["missions"]
+        owner_space: dict[Any, str] = {}
+        required(GOAL, "kode", "tujuan")
+        unique(GOAL, lambda r: r["kode"], lambda r: _("Kode %s") % r["kode"], owner_space)
+        required(OBJECTIVE, "kode", "sasaran", "kode_tujuan")
+        unique(OBJECTIVE, lambda r: r["kode"], lambda r: _("Kode %s") % r["kode"], owner_space)
+        required(AGENCY_OBJECTIVE, "kode", "kode_pd", "sasaran")
+        unique(AGENCY_OBJECTIVE, lambda r: r["kode"], lambda r: _("Kode %s") % r["kode"], owner_space)
+        self.goals = goals = {r["kode"] for _n, r in rows[GOAL]} | db["goals"]
+        self.objectives = objectives = {r["kode"] for _n, r in rows[OBJECTIVE]} | db["objectives"]
+        self.aobj_agency = aobj_agency = dict(db["agency_objectives"])
+        aobj_agency.update({r["kode"]: r["kode_pd"] for _n, r in rows[AGENCY_OBJECTIVE]})
+        for n, r in rows[GOAL]:
+            if r["nomor_misi"] is not None and r["nomor_misi"] not in missions:
+                err(GOAL, n, "nomor_misi", _("Misi %(v)s tidak ada.") % {"v": r["nomor_misi"]})
+        for n, r in rows[OBJECTIVE]:
+            if r["kode_tujuan"] and r["kode_tujuan"] not in goals:
+                err(OBJECTIVE, n, "kode_tujuan", _("Tujuan '%(v)s' tidak ada.") % {"v": r["kode_tujuan"]})
+        self.agency_known(AGENCY_OBJECTIVE, "kode_pd")
+        parents = dict(db["parents"])
+        for n, r in rows[AGENCY_OBJECTIVE]:
+            for code in r["mendukung"]:
+                if code not in objectives:
+                    err(AGENCY_OBJECTIVE, n, "mendukung",
+                        _("Sasaran strategis '%(v)s' tidak ada.") % {"v": code})
+            parent = r["kode_induk"]
+            parents[r["kode"]] = parent
+            if parent and parent not in aobj_agency:
+                err(AGENCY_OBJECTIVE, n, "kode_induk", _("Sasaran PD '%(v)s' tidak ada.") % {"v": parent})
+            elif parent and aobj_agency[parent] != r["kode_pd"]:
+                err(AGENCY_OBJECTIVE, n, "kode_induk",
+                    _("Sasaran induk '%(v)s' milik perangkat daerah lain.") % {"v": parent})
+        for n, r in rows[AGENCY_OBJECTIVE]:
+            node, seen = r["kode"], set()
+            while node and node not in seen:
+                seen.add(node)
+                node = parents.get(node) or ""
+            if node == r["kode"]:
+                err(AGENCY_OBJECTIVE, n, "kode_induk",
+                    _("Siklus pada cascading: %(c)s akhirnya menjadi induk dirinya sendiri.")
+                    % {"c": r["kode"]})
 
-    # Indicators and their values
-    required(INDICATOR, "kode", "kode_induk", "nama")
-    unique(INDICATOR, lambda r: r["kode"], lambda r: _("Kode indikator %s") % r["kode"])
-    owners = goals | objectives | set(aobj_agency)
-    for n, r in rows[INDICATOR]:
-        if r["kode_induk"] and r["kode_induk"] not in owners:
-            err(INDICATOR, n, "kode_induk", _("Tujuan/sasaran '%(v)s' tidak ada.")
-                % {"v": r["kode_induk"]})
-        if r["desimal"] is not None and not 0 <= r["desimal"] <= 6:
-            err(INDICATOR, n, "desimal", _("Jumlah desimal 0–6."))
-        if r["tahun_awal"] is not None and not 1900 <= r["tahun_awal"] <= end:
-            err(INDICATOR, n, "tahun_awal", _("Tahun kondisi awal %(y)s tidak masuk akal.")
-                % {"y": r["tahun_awal"]})
-    agency_known(INDICATOR, "pd_penanggung_jawab")
-    polarity = dict(db["indicators"])
-    polarity.update({r["kode"]: r["polaritas"] for _n, r in rows[INDICATOR]})
+    def indicators(self) -> None:
+        """Each indicator belongs to a goal or objective that exists; its polarity is known."""
+        rows, err = self.rows, self.err
+        self.required(INDICATOR, "kode", "kode_induk", "nama")
+        self.unique(INDICATOR, lambda r: r["kode"], lambda r: _("Kode indikator %s") % r["kode"])
+        owners = self.goals | self.objectives | set(self.aobj_agency)
+        for n, r in rows[INDICATOR]:
+            if r["kode_induk"] and r["kode_induk"] not in owners:
+                err(INDICATOR, n, "kode_induk", _("Tujuan/sasaran '%(v)s' tidak ada.")
+                    % {"v": r["kode_induk"]})
+            if r["desimal"] is not None and not 0 <= r["desimal"] <= 6:
+                err(INDICATOR, n, "desimal", _("Jumlah desimal 0–6."))
+            if r["tahun_awal"] is not None and not 1900 <= r["tahun_awal"] <= self.end:
+                err(INDICATOR, n, "tahun_awal", _("Tahun kondisi awal %(y)s tidak masuk akal.")
+                    % {"y": r["tahun_awal"]})
+        self.agency_known(INDICATOR, "pd_penanggung_jawab")
+        self.polarity = dict(self.db["indicators"])
+        self.polarity.update({r["kode"]: r["polaritas"] for _n, r in rows[INDICATOR]})
 
-    def indicator_rows(sheet: str, value_col: str, in_period: bool) -> None:
-        required(sheet, "kode_indikator", "tahun", value_col)
-        for n, r in rows[sheet]:
-            if r["kode_indikator"] and r["kode_indikator"] not in polarity:
-                err(sheet, n, "kode_indikator", _("Indikator '%(v)s' tidak ada.")
-                    % {"v": r["kode_indikator"]})
+    def _indicator_rows(self, sheet: str, value_col: str, in_period: bool) -> None:
+        self.required(sheet, "kode_indikator", "tahun", value_col)
+        for n, r in self.rows[sheet]:
+            if r["kode_indikator"] and r["kode_indikator"] not in self.polarity:
+                self.err(sheet, n, "kode_indikator", _("Indikator '%(v)s' tidak ada.")
+                         % {"v": r["kode_indikator"]})
             y = r["tahun"]
-            if y is not None and in_period and y not in years:
-                err(sheet, n, "tahun", _("Tahun %(y)d di luar periode rencana %(a)d–%(b)d.")
-                    % {"y": y, "a": start, "b": end})
-            elif y is not None and not in_period and not 1900 <= y <= end:
-                err(sheet, n, "tahun", _("Tahun %(y)d tidak masuk akal.") % {"y": y})
+            if y is not None and in_period and y not in self.years:
+                self.err(sheet, n, "tahun", _("Tahun %(y)d di luar periode rencana %(a)d–%(b)d.")
+                         % {"y": y, "a": self.start, "b": self.end})
+            elif y is not None and not in_period and not 1900 <= y <= self.end:
+                self.err(sheet, n, "tahun", _("Tahun %(y)d tidak masuk akal.") % {"y": y})
 
-    indicator_rows(TARGET, "target", True)
-    unique(TARGET, lambda r: (r["kode_indikator"], r["tahun"]),
-           lambda r: _("Target %(i)s tahun %(y)s") % {"i": r["kode_indikator"], "y": r["tahun"]})
-    for n, r in rows[TARGET]:
-        is_range = polarity.get(r["kode_indikator"]) == Polarity.RANGE
-        if is_range and r["target_atas"] is None:
-            err(TARGET, n, "target_atas", _("Indikator rentang memerlukan batas atas."))
-        elif not is_range and r["target_atas"] is not None:
-            err(TARGET, n, "target_atas", _("Batas atas hanya untuk indikator rentang."))
-        elif is_range and r["target"] is not None and r["target_atas"] < r["target"]:
-            err(TARGET, n, "target_atas", _("Batas atas lebih kecil dari batas bawah."))
-    indicator_rows(QUARTER, "target", True)
-    required(QUARTER, "triwulan")
-    unique(QUARTER, lambda r: (r["kode_indikator"], r["tahun"], r["triwulan"]),
-           lambda r: _("Target triwulan %(i)s %(y)s-%(q)s")
-           % {"i": r["kode_indikator"], "y": r["tahun"], "q": r["triwulan"]})
-    for n, r in rows[QUARTER]:
-        if r["triwulan"] is not None and not 1 <= r["triwulan"] <= 4:
-            err(QUARTER, n, "triwulan", _("Triwulan harus 1–4."))
-    indicator_rows(ACTUAL, "realisasi", False)
-    unique(ACTUAL, lambda r: (r["kode_indikator"], r["tahun"]),
-           lambda r: _("Realisasi %(i)s tahun %(y)s") % {"i": r["kode_indikator"], "y": r["tahun"]})
+    def indicator_values(self) -> None:
+        """Yearly targets (ranges with both bounds), quarterly targets and actuals."""
+        rows, err, unique = self.rows, self.err, self.unique
+        self._indicator_rows(TARGET, "target", True)
+        unique(TARGET, lambda r: (r["kode_indikator"], r["tahun"]),
+               lambda r: _("Target %(i)s tahun %(y)s") % {"i": r["kode_indikator"], "y": r["tahun"]})
+        for n, r in rows[TARGET]:
+            is_range = self.polarity.get(r["kode_indikator"]) == Polarity.RANGE
+            if is_range and r["target_atas"] is None:
+                err(TARGET, n, "target_atas", _("Indikator rentang memerlukan batas atas."))
+            elif not is_range and r["target_atas"] is not None:
+                err(TARGET, n, "target_atas", _("Batas atas hanya untuk indikator rentang."))
+            elif is_range and r["target"] is not None and r["target_atas"] < r["target"]:
+                err(TARGET, n, "target_atas", _("Batas atas lebih kecil dari batas bawah."))
+        self._indicator_rows(QUARTER, "target", True)
+        self.required(QUARTER, "triwulan")
+        unique(QUARTER, lambda r: (r["kode_indikator"], r["tahun"], r["triwulan"]),
+               lambda r: _("Target triwulan %(i)s %(y)s-%(q)s")
+               % {"i": r["kode_indikator"], "y": r["tahun"], "q": r["triwulan"]})
+        for n, r in rows[QUARTER]:
+            if r["triwulan"] is not None and not 1 <= r["triwulan"] <= 4:
+                err(QUARTER, n, "triwulan", _("Triwulan harus 1–4."))
+        self._indicator_rows(ACTUAL, "realisasi", False)
+        unique(ACTUAL, lambda r: (r["kode_indikator"], r["tahun"]),
+               lambda r: _("Realisasi %(i)s tahun %(y)s") % {"i": r["kode_indikator"], "y": r["tahun"]})
 
-    # Programs → activities → sub-activities, ceilings
-    budget: dict[tuple[str, str], str] = dict(db["budget"])  # (agency, code) -> level sheet
-    for sheet, parent_col, parent_sheet in ((PROGRAM, None, None),
-                                            (ACTIVITY, "kode_program", PROGRAM),
-                                            (SUB_ACTIVITY, "kode_kegiatan", ACTIVITY)):
-        required(sheet, "kode_pd", "kode", "nama", *([parent_col] if parent_col else []))
-        agency_known(sheet, "kode_pd")
-        unique(sheet, lambda r: (r["kode_pd"], r["kode"]),
-               lambda r: _("Kode %(c)s (%(a)s)") % {"c": r["kode"], "a": r["kode_pd"]})
-        for n, r in rows[sheet]:
-            key = (r["kode_pd"], r["kode"])
-            if budget.get(key, sheet) != sheet:
-                err(sheet, n, "kode", _("Kode %(c)s sudah dipakai pada lembar %(s)s.")
-                    % {"c": r["kode"], "s": budget[key]})
-            budget.setdefault(key, sheet)
-            if parent_col and r[parent_col] and budget.get((r["kode_pd"], r[parent_col])) != parent_sheet:
-                err(sheet, n, parent_col, _("%(s)s '%(v)s' milik %(a)s tidak ada.")
-                    % {"s": parent_sheet, "v": r[parent_col], "a": r["kode_pd"]})
-    for n, r in rows[PROGRAM]:
-        code = r["kode_sasaran_pd"]
-        if code and code not in aobj_agency:
-            err(PROGRAM, n, "kode_sasaran_pd", _("Sasaran PD '%(v)s' tidak ada.") % {"v": code})
-        elif code and aobj_agency[code] != r["kode_pd"]:
-            err(PROGRAM, n, "kode_sasaran_pd",
-                _("Sasaran PD '%(v)s' milik perangkat daerah lain.") % {"v": code})
-    required(CEILING, "kode_pd", "kode", "tahun", "pagu")
-    unique(CEILING, lambda r: (r["kode_pd"], r["kode"], r["tahun"]),
-           lambda r: _("Pagu %(c)s tahun %(y)s") % {"c": r["kode"], "y": r["tahun"]})
-    for n, r in rows[CEILING]:
-        if r["kode"] and (r["kode_pd"], r["kode"]) not in budget:
-            err(CEILING, n, "kode", _("Program/kegiatan/sub kegiatan '%(v)s' milik %(a)s tidak ada.")
-                % {"v": r["kode"], "a": r["kode_pd"]})
-        if r["tahun"] is not None and r["tahun"] not in years:
-            err(CEILING, n, "tahun", _("Tahun %(y)d di luar periode rencana %(a)d–%(b)d.")
-                % {"y": r["tahun"], "a": start, "b": end})
-        if r["pagu"] is not None and r["pagu"] < 0:
-            err(CEILING, n, "pagu", _("Pagu tidak boleh negatif."))
-        elif r["pagu"] is not None and r["pagu"] != r["pagu"].quantize(Decimal("0.01")):
-            err(CEILING, n, "pagu", _("Pagu paling banyak 2 angka desimal (sen)."))
-
-    if ck.errors:
-        raise ck.errors
-    return ValidPlan({s: [r for _n, r in rs] for s, rs in rows.items()}, period)
+    def budget(self) -> None:
+        """Programs → activities → sub-activities of each agency, and their ceilings per year."""
+        rows, err, aobj_agency = self.rows, self.err, self.aobj_agency
+        budget: dict[tuple[str, str], str] = dict(self.db["budget"])  # (agency, code) -> level sheet
+        for sheet, parent_col, parent_sheet in ((PROGRAM, None, None),
+                                                (ACTIVITY, "kode_program", PROGRAM),
+                                                (SUB_ACTIVITY, "kode_kegiatan", ACTIVITY)):
+            self.required(sheet, "kode_pd", "kode", "nama", *([parent_col] if parent_col else []))
+            self.agency_known(sheet, "kode_pd")
+            self.unique(sheet, lambda r: (r["kode_pd"], r["kode"]),
+                        lambda r: _("Kode %(c)s (%(a)s)") % {"c": r["kode"], "a": r["kode_pd"]})
+            for n, r in rows[sheet]:
+                key = (r["kode_pd"], r["kode"])
+                if budget.get(key, sheet) != sheet:
+                    err(sheet, n, "kode", _("Kode %(c)s sudah dipakai pada lembar %(s)s.")
+                        % {"c": r["kode"], "s": budget[key]})
+                budget.setdefault(key, sheet)
+                if parent_col and r[parent_col] and budget.get((r["kode_pd"], r[parent_col])) != parent_sheet:
+                    err(sheet, n, parent_col, _("%(s)s '%(v)s' milik %(a)s tidak ada.")
+                        % {"s": parent_sheet, "v": r[parent_col], "a": r["kode_pd"]})
+        for n, r in rows[PROGRAM]:
+            code = r["kode_sasaran_pd"]
+            if code and code not in aobj_agency:
+                err(PROGRAM, n, "kode_sasaran_pd", _("Sasaran PD '%(v)s' tidak ada.") % {"v": code})
+            elif code and aobj_agency[code] != r["kode_pd"]:
+                err(PROGRAM, n, "kode_sasaran_pd",
+                    _("Sasaran PD '%(v)s' milik perangkat daerah lain.") % {"v": code})
+        self.required(CEILING, "kode_pd", "kode", "tahun", "pagu")
+        self.unique(CEILING, lambda r: (r["kode_pd"], r["kode"], r["tahun"]),
+                    lambda r: _("Pagu %(c)s tahun %(y)s") % {"c": r["kode"], "y": r["tahun"]})
+        for n, r in rows[CEILING]:
+            if r["kode"] and (r["kode_pd"], r["kode"]) not in budget:
+                err(CEILING, n, "kode", _("Program/kegiatan/sub kegiatan '%(v)s' milik %(a)s tidak ada.")
+                    % {"v": r["kode"], "a": r["kode_pd"]})
+            if r["tahun"] is not None and r["tahun"] not in self.years:
+                err(CEILING, n, "tahun", _("Tahun %(y)d di luar periode rencana %(a)d–%(b)d.")
+                    % {"y": r["tahun"], "a": self.start, "b": self.end})
+            if r["pagu"] is not None and r["pagu"] < 0:
+                err(CEILING, n, "pagu", _("Pagu tidak boleh negatif."))
+            elif r["pagu"] is not None and r["pagu"] != r["pagu"].quantize(Decimal("0.01")):
+                err(CEILING, n, "pagu", _("Pagu paling banyak 2 angka desimal (sen)."))
 
 
 def _existing_codes(period: PlanPeriod | None) -> dict[str, Any]:
@@ -658,32 +678,54 @@ def _refuse_closed_year_targets(pemda: Pemda, target_rows: list[Row],
 def write_plan(pemda: Pemda, plan: ValidPlan, actor: User | None, *, revision: int = 0,
                supersedes: PlanPeriod | None = None, revision_note: str = ""
                ) -> tuple[PlanPeriod, JSONObject]:
-    rows = plan.rows
-    p = rows[PERIOD][0]
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # sheet -> [created, updated]
-    period = plan.period
-    if period is None:
-        period = PlanPeriod(pemda=pemda, start_year=p["tahun_awal"], end_year=p["tahun_akhir"],
-                            revision=revision, supersedes=supersedes, revision_note=revision_note)
-        PlanPeriod.objects.filter(start_year=period.start_year, end_year=period.end_year,
-                                  is_current=True).update(is_current=False)
-        counts[PERIOD][0] += 1
-    else:
-        counts[PERIOD][1] += 1
-    period.kind, period.name, period.tagline = p["jenis"], p["nama"], p["tagline"]
-    period.vision, period.is_illustrative = p["visi"], bool(p["ilustratif"])
-    period.is_current = True
-    period.save()
+    """Write a validated plan: the period, the cascade, indicators and their values, the budget.
 
-    agencies = {a.code: a for a in Agency.objects.all()}
+    Rows are matched by their codes and created or updated in bulk; every target that changes
+    keeps a version row. Returns the period and a summary for the audit event.
+    """
+    w = _PlanWriter(pemda, plan, actor, revision=revision, supersedes=supersedes, revision_note=revision_note)
+    w.cascade()
+    w.indicators()
+    changes = w.indicator_values(supersedes)
+    w.budget()
+    summary = {"period": w.period.pk, "counts": {k: {"created": v[0], "updated": v[1]}
+                                                  for k, v in w.counts.items()},
+               "target_changes": changes}
+    return w.period, summary
 
-    def upsert(sheet: str, model: type[Any], existing: dict[Any, Any],
+
+class _PlanWriter:
+    """`write_plan`'s steps and what they share: the period, the rows, the objects by code."""
+
+    def __init__(self, pemda: Pemda, plan: ValidPlan, actor: User | None, *, revision: int,
+                 supersedes: PlanPeriod | None, revision_note: str) -> None:
+        self.pemda, self.actor, self.rows = pemda, actor, plan.rows
+        p = self.rows[PERIOD][0]
+        self.counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # sheet -> [created, updated]
+        period = plan.period
+        if period is None:
+            period = PlanPeriod(pemda=pemda, start_year=p["tahun_awal"], end_year=p["tahun_akhir"],
+                                revision=revision, supersedes=supersedes, revision_note=revision_note)
+            PlanPeriod.objects.filter(start_year=period.start_year, end_year=period.end_year,
+                                      is_current=True).update(is_current=False)
+            self.counts[PERIOD][0] += 1
+        else:
+            self.counts[PERIOD][1] += 1
+        period.kind, period.name, period.tagline = p["jenis"], p["nama"], p["tagline"]
+        period.vision, period.is_illustrative = p["visi"], bool(p["ilustratif"])
+        period.is_current = True
+        period.save()
+        self.period = period
+        self.agencies = {a.code: a for a in Agency.objects.all()}
+
+    def upsert(self, sheet: str, model: type[Any], existing: dict[Any, Any],
                items: Iterable[tuple[Any, dict[str, Any]]]) -> dict[Any, Any]:
+        """Create the rows whose key is new, update those whose values changed (in bulk)."""
         create, update, fields = [], [], set()
         for key, values in items:
             obj = existing.get(key)
             if obj is None:
-                obj = model(pemda=pemda, **values)
+                obj = model(pemda=self.pemda, **values)
                 create.append(obj)
                 existing[key] = obj
             else:
@@ -696,156 +738,160 @@ def write_plan(pemda: Pemda, plan: ValidPlan, actor: User | None, *, revision: i
         model.objects.bulk_create(create)
         if update:
             model.objects.bulk_update(update, sorted(fields))
-        counts[sheet][0] += len(create)
-        counts[sheet][1] += len(update)
+        self.counts[sheet][0] += len(create)
+        self.counts[sheet][1] += len(update)
         return existing
 
-    missions = upsert(MISSION, Mission, {m.number: m for m in Mission.objects.filter(period=period)},
-                      ((r["nomor"], {"period": period, "number": r["nomor"], "text": r["misi"]})
-                       for r in rows[MISSION]))
-    goals = upsert(GOAL, Goal, {g.code: g for g in Goal.objects.filter(period=period)},
-                   ((r["kode"], {"period": period, "code": r["kode"], "name": r["tujuan"],
-                                 "mission": missions.get(r["nomor_misi"])})
-                    for r in rows[GOAL]))
-    objectives = upsert(OBJECTIVE, Objective,
-                        {o.code: o for o in Objective.objects.filter(period=period)},
-                        ((r["kode"], {"period": period, "code": r["kode"], "name": r["sasaran"],
-                                      "goal": goals[r["kode_tujuan"]],
-                                      "is_illustrative": bool(r["ilustratif"])})
-                         for r in rows[OBJECTIVE]))
-    aobjs = upsert(AGENCY_OBJECTIVE, AgencyObjective,
-                   {a.code: a for a in AgencyObjective.objects.filter(period=period)},
-                   ((r["kode"], {"period": period, "code": r["kode"], "name": r["sasaran"],
-                                 "agency": agencies[r["kode_pd"]],
-                                 "is_illustrative": bool(r["ilustratif"])})
-                    for r in rows[AGENCY_OBJECTIVE]))
-    parent_changes = []
-    for r in rows[AGENCY_OBJECTIVE]:
-        a = aobjs[r["kode"]]
-        parent = aobjs.get(r["kode_induk"]) if r["kode_induk"] else None
-        if a.parent_id != (parent.pk if parent else None):
-            a.parent = parent
-            parent_changes.append(a)
-    AgencyObjective.objects.bulk_update(parent_changes, ["parent"])
-    # Links: the file states the whole list for each agency objective it contains.
-    current = defaultdict(set)
-    for aid, oid in ObjectiveLink.objects.filter(agency_objective__period=period).values_list(
-            "agency_objective_id", "objective_id"):
-        current[aid].add(oid)
-    new_links, drop = [], []
-    for r in rows[AGENCY_OBJECTIVE]:
-        a = aobjs[r["kode"]]
-        wanted = {objectives[c].pk for c in r["mendukung"]}
-        new_links += [ObjectiveLink(pemda=pemda, agency_objective=a, objective_id=o)
-                      for o in sorted(wanted - current[a.pk])]
-        drop += [(a.pk, o) for o in current[a.pk] - wanted]
-    ObjectiveLink.objects.bulk_create(new_links)
-    for aid, oid in drop:
-        ObjectiveLink.objects.filter(agency_objective_id=aid, objective_id=oid).delete()
-    counts["links"] = [len(new_links), len(drop)]
+    def cascade(self) -> None:
+        """Missions, goals, objectives, agency objectives with their parents and links."""
+        rows, period, upsert, agencies = self.rows, self.period, self.upsert, self.agencies
+        missions = upsert(MISSION, Mission, {m.number: m for m in Mission.objects.filter(period=period)},
+                          ((r["nomor"], {"period": period, "number": r["nomor"], "text": r["misi"]})
+                           for r in rows[MISSION]))
+        self.goals = goals = upsert(GOAL, Goal, {g.code: g for g in Goal.objects.filter(period=period)},
+                                    ((r["kode"], {"period": period, "code": r["kode"], "name": r["tujuan"],
+                                                  "mission": missions.get(r["nomor_misi"])})
+                                     for r in rows[GOAL]))
+        self.objectives = objectives = upsert(
+            OBJECTIVE, Objective, {o.code: o for o in Objective.objects.filter(period=period)},
+            ((r["kode"], {"period": period, "code": r["kode"], "name": r["sasaran"],
+                          "goal": goals[r["kode_tujuan"]], "is_illustrative": bool(r["ilustratif"])})
+             for r in rows[OBJECTIVE]))
+        self.aobjs = aobjs = upsert(
+            AGENCY_OBJECTIVE, AgencyObjective, {a.code: a for a in AgencyObjective.objects.filter(period=period)},
+            ((r["kode"], {"period": period, "code": r["kode"], "name": r["sasaran"],
+                          "agency": agencies[r["kode_pd"]], "is_illustrative": bool(r["ilustratif"])})
+             for r in rows[AGENCY_OBJECTIVE]))
+        parent_changes = []
+        for r in rows[AGENCY_OBJECTIVE]:
+            a = aobjs[r["kode"]]
+            parent = aobjs.get(r["kode_induk"]) if r["kode_induk"] else None
+            if a.parent_id != (parent.pk if parent else None):
+                a.parent = parent
+                parent_changes.append(a)
+        AgencyObjective.objects.bulk_update(parent_changes, ["parent"])
+        # Links: the file states the whole list for each agency objective it contains.
+        current = defaultdict(set)
+        for aid, oid in ObjectiveLink.objects.filter(agency_objective__period=period).values_list(
+                "agency_objective_id", "objective_id"):
+            current[aid].add(oid)
+        new_links, drop = [], []
+        for r in rows[AGENCY_OBJECTIVE]:
+            a = aobjs[r["kode"]]
+            wanted = {objectives[c].pk for c in r["mendukung"]}
+            new_links += [ObjectiveLink(pemda=self.pemda, agency_objective=a, objective_id=o)
+                          for o in sorted(wanted - current[a.pk])]
+            drop += [(a.pk, o) for o in current[a.pk] - wanted]
+        ObjectiveLink.objects.bulk_create(new_links)
+        for aid, oid in drop:
+            ObjectiveLink.objects.filter(agency_objective_id=aid, objective_id=oid).delete()
+        self.counts["links"] = [len(new_links), len(drop)]
 
-    def owner(code: str) -> dict[str, Any]:
-        if code in goals:
-            return {"goal": goals[code], "objective": None, "agency_objective": None,
+    def _owner(self, code: str) -> dict[str, Any]:
+        if code in self.goals:
+            return {"goal": self.goals[code], "objective": None, "agency_objective": None, "agency_id": None}
+        if code in self.objectives:
+            return {"goal": None, "objective": self.objectives[code], "agency_objective": None,
                     "agency_id": None}
-        if code in objectives:
-            return {"goal": None, "objective": objectives[code], "agency_objective": None,
-                    "agency_id": None}
-        a = aobjs[code]
+        a = self.aobjs[code]
         return {"goal": None, "objective": None, "agency_objective": a, "agency_id": a.agency_id}
 
-    def indicator_values(r: Row) -> dict[str, Any]:
-        values = {
-            "period": period, "code": r["kode"], "name": r["nama"], "definition": r["definisi"],
-            "formula": r["rumus"], "unit": r["satuan"], "level": r["tingkat"],
-            "polarity": r["polaritas"], "aggregation": r["penggabungan"],
-            "decimals": 2 if r["desimal"] is None else r["desimal"],
-            "data_source": r["sumber_data"],
-            "responsible_agency": agencies.get(r["pd_penanggung_jawab"]),
-            "baseline_year": r["tahun_awal"], "baseline_value": r["nilai_awal"],
-            "is_key": True if r["iku"] is None else r["iku"],
-            "is_illustrative": bool(r["ilustratif"]), **owner(r["kode_induk"]),
-        }
-        return values
+    def indicators(self) -> None:
+        def values(r: Row) -> dict[str, Any]:
+            return {
+                "period": self.period, "code": r["kode"], "name": r["nama"], "definition": r["definisi"],
+                "formula": r["rumus"], "unit": r["satuan"], "level": r["tingkat"],
+                "polarity": r["polaritas"], "aggregation": r["penggabungan"],
+                "decimals": 2 if r["desimal"] is None else r["desimal"],
+                "data_source": r["sumber_data"],
+                "responsible_agency": self.agencies.get(r["pd_penanggung_jawab"]),
+                "baseline_year": r["tahun_awal"], "baseline_value": r["nilai_awal"],
+                "is_key": True if r["iku"] is None else r["iku"],
+                "is_illustrative": bool(r["ilustratif"]), **self._owner(r["kode_induk"]),
+            }
 
-    indicators = upsert(INDICATOR, Indicator,
-                        {i.code: i for i in Indicator.objects.filter(period=period)},
-                        ((r["kode"], indicator_values(r)) for r in rows[INDICATOR]))
+        self.indicator_by_code = self.upsert(
+            INDICATOR, Indicator, {i.code: i for i in Indicator.objects.filter(period=self.period)},
+            ((r["kode"], values(r)) for r in self.rows[INDICATOR]))
 
-    existing_targets = {(t.indicator_id, t.year): t for t in
-                        IndicatorTarget.objects.filter(indicator__period=period)}
-    before = {k: (t.value, t.value_high) for k, t in existing_targets.items()}
-    upsert(TARGET, IndicatorTarget, existing_targets,
-           (((indicators[r["kode_indikator"]].pk, r["tahun"]),
-             {"indicator": indicators[r["kode_indikator"]], "year": r["tahun"],
-              "value": r["target"], "value_high": r["target_atas"],
-              "is_illustrative": bool(r["ilustratif"])}) for r in rows[TARGET]))
-    code_of = {i.pk: i.code for i in indicators.values()}
-    _refuse_closed_year_targets(pemda, rows[TARGET], {(code_of[pk], y): v for (pk, y), v in before.items()
-                                                      if pk in code_of}, supersedes)
-    changes, versions = [], []
-    for r in rows[TARGET]:
-        ind = indicators[r["kode_indikator"]]
-        old = before.get((ind.pk, r["tahun"]))
-        new = (r["target"], r["target_atas"])
-        if old is None or tuple(_d(x) for x in old) != new:
-            versions.append(TargetVersion(pemda=pemda, indicator=ind, year=r["tahun"],
-                                          value=new[0], value_high=new[1], changed_by=actor))
-            changes.append([ind.code, r["tahun"], str(old[0]) if old else None, str(new[0]),
-                            str(new[1]) if new[1] is not None else None])
-    TargetVersion.objects.bulk_create(versions)
-    upsert(QUARTER, QuarterTarget,
-           {(t.indicator_id, t.year, t.quarter): t
-            for t in QuarterTarget.objects.filter(indicator__period=period)},
-           (((indicators[r["kode_indikator"]].pk, r["tahun"], r["triwulan"]),
-             {"indicator": indicators[r["kode_indikator"]], "year": r["tahun"],
-              "quarter": r["triwulan"], "value": r["target"]}) for r in rows[QUARTER]))
-    upsert(ACTUAL, IndicatorActual,
-           {(t.indicator_id, t.year): t
-            for t in IndicatorActual.objects.filter(indicator__period=period)},
-           (((indicators[r["kode_indikator"]].pk, r["tahun"]),
-             {"indicator": indicators[r["kode_indikator"]], "year": r["tahun"],
-              "value": r["realisasi"], "source": r["sumber"]}) for r in rows[ACTUAL]))
+    def indicator_values(self, supersedes: PlanPeriod | None) -> list[list[Any]]:
+        """Yearly targets (each change a version row), quarterly targets, actuals; the changes."""
+        rows, period, upsert, indicators = self.rows, self.period, self.upsert, self.indicator_by_code
+        existing_targets = {(t.indicator_id, t.year): t for t in
+                            IndicatorTarget.objects.filter(indicator__period=period)}
+        before = {k: (t.value, t.value_high) for k, t in existing_targets.items()}
+        upsert(TARGET, IndicatorTarget, existing_targets,
+               (((indicators[r["kode_indikator"]].pk, r["tahun"]),
+                 {"indicator": indicators[r["kode_indikator"]], "year": r["tahun"],
+                  "value": r["target"], "value_high": r["target_atas"],
+                  "is_illustrative": bool(r["ilustratif"])}) for r in rows[TARGET]))
+        code_of = {i.pk: i.code for i in indicators.values()}
+        _refuse_closed_year_targets(self.pemda, rows[TARGET],
+                                    {(code_of[pk], y): v for (pk, y), v in before.items() if pk in code_of},
+                                    supersedes)
+        changes, versions = [], []
+        for r in rows[TARGET]:
+            ind = indicators[r["kode_indikator"]]
+            old = before.get((ind.pk, r["tahun"]))
+            new = (r["target"], r["target_atas"])
+            if old is None or tuple(_d(x) for x in old) != new:
+                versions.append(TargetVersion(pemda=self.pemda, indicator=ind, year=r["tahun"],
+                                              value=new[0], value_high=new[1], changed_by=self.actor))
+                changes.append([ind.code, r["tahun"], str(old[0]) if old else None, str(new[0]),
+                                str(new[1]) if new[1] is not None else None])
+        TargetVersion.objects.bulk_create(versions)
+        upsert(QUARTER, QuarterTarget,
+               {(t.indicator_id, t.year, t.quarter): t
+                for t in QuarterTarget.objects.filter(indicator__period=period)},
+               (((indicators[r["kode_indikator"]].pk, r["tahun"], r["triwulan"]),
+                 {"indicator": indicators[r["kode_indikator"]], "year": r["tahun"],
+                  "quarter": r["triwulan"], "value": r["target"]}) for r in rows[QUARTER]))
+        upsert(ACTUAL, IndicatorActual,
+               {(t.indicator_id, t.year): t
+                for t in IndicatorActual.objects.filter(indicator__period=period)},
+               (((indicators[r["kode_indikator"]].pk, r["tahun"]),
+                 {"indicator": indicators[r["kode_indikator"]], "year": r["tahun"],
+                  "value": r["realisasi"], "source": r["sumber"]}) for r in rows[ACTUAL]))
+        return changes
 
-    programs = upsert(PROGRAM, Program,
-                      {(p.agency_id, p.code): p for p in Program.objects.filter(period=period)},
+    def budget(self) -> None:
+        """Programs → activities → sub-activities, and the ceilings of each per year."""
+        rows, period, upsert, agencies, aobjs = self.rows, self.period, self.upsert, self.agencies, self.aobjs
+        programs = upsert(PROGRAM, Program,
+                          {(p.agency_id, p.code): p for p in Program.objects.filter(period=period)},
+                          (((agencies[r["kode_pd"]].pk, r["kode"]),
+                            {"period": period, "agency": agencies[r["kode_pd"]], "code": r["kode"],
+                             "name": r["nama"],
+                             "agency_objective": aobjs.get(r["kode_sasaran_pd"]) if r["kode_sasaran_pd"]
+                             else None, "is_illustrative": bool(r["ilustratif"])})
+                           for r in rows[PROGRAM]))
+        activities = upsert(ACTIVITY, Activity,
+                            {(a.program.agency_id, a.code): a for a in
+                             Activity.objects.filter(program__period=period).select_related("program")},
+                            (((agencies[r["kode_pd"]].pk, r["kode"]),
+                              {"program": programs[(agencies[r["kode_pd"]].pk, r["kode_program"])],
+                               "code": r["kode"], "name": r["nama"]}) for r in rows[ACTIVITY]))
+        subs = upsert(SUB_ACTIVITY, SubActivity,
+                      {(s.activity.program.agency_id, s.code): s for s in
+                       SubActivity.objects.filter(activity__program__period=period)
+                       .select_related("activity__program")},
                       (((agencies[r["kode_pd"]].pk, r["kode"]),
-                        {"period": period, "agency": agencies[r["kode_pd"]], "code": r["kode"],
-                         "name": r["nama"],
-                         "agency_objective": aobjs.get(r["kode_sasaran_pd"]) if r["kode_sasaran_pd"]
-                         else None, "is_illustrative": bool(r["ilustratif"])})
-                       for r in rows[PROGRAM]))
-    activities = upsert(ACTIVITY, Activity,
-                        {(a.program.agency_id, a.code): a for a in
-                         Activity.objects.filter(program__period=period).select_related("program")},
-                        (((agencies[r["kode_pd"]].pk, r["kode"]),
-                          {"program": programs[(agencies[r["kode_pd"]].pk, r["kode_program"])],
-                           "code": r["kode"], "name": r["nama"]}) for r in rows[ACTIVITY]))
-    subs = upsert(SUB_ACTIVITY, SubActivity,
-                  {(s.activity.program.agency_id, s.code): s for s in
-                   SubActivity.objects.filter(activity__program__period=period)
-                   .select_related("activity__program")},
-                  (((agencies[r["kode_pd"]].pk, r["kode"]),
-                    {"activity": activities[(agencies[r["kode_pd"]].pk, r["kode_kegiatan"])],
-                     "code": r["kode"], "name": r["nama"]}) for r in rows[SUB_ACTIVITY]))
+                        {"activity": activities[(agencies[r["kode_pd"]].pk, r["kode_kegiatan"])],
+                         "code": r["kode"], "name": r["nama"]}) for r in rows[SUB_ACTIVITY]))
 
-    def ceiling_key(r: Row) -> tuple[str, int, int]:
-        key = (agencies[r["kode_pd"]].pk, r["kode"])
-        for name, table in (("program", programs), ("activity", activities),
-                            ("sub_activity", subs)):
-            if key in table:
-                return name, table[key].pk, r["tahun"]
-        raise KeyError(key)  # validate_plan guarantees the code exists
+        def ceiling_key(r: Row) -> tuple[str, int, int]:
+            key = (agencies[r["kode_pd"]].pk, r["kode"])
+            for name, table in (("program", programs), ("activity", activities),
+                                ("sub_activity", subs)):
+                if key in table:
+                    return name, table[key].pk, r["tahun"]
+            raise KeyError(key)  # validate_plan guarantees the code exists
 
-    existing_ceilings = {}
-    for c in BudgetCeiling.objects.filter(models_q_period(period, None)):
-        name = "program" if c.program_id else "activity" if c.activity_id else "sub_activity"
-        existing_ceilings[(name, getattr(c, f"{name}_id"), c.year)] = c
-    upsert(CEILING, BudgetCeiling, existing_ceilings,
-           ((k, {f"{k[0]}_id": k[1], "year": k[2], "amount": r["pagu"],
-                 "is_illustrative": bool(r["ilustratif"])})
-            for r in rows[CEILING] for k in [ceiling_key(r)]))
-    summary = {"period": period.pk, "counts": {k: {"created": v[0], "updated": v[1]}
-                                                for k, v in counts.items()},
-               "target_changes": changes}
-    return period, summary
+        existing_ceilings = {}
+        for c in BudgetCeiling.objects.filter(models_q_period(period, None)):
+            name = "program" if c.program_id else "activity" if c.activity_id else "sub_activity"
+            existing_ceilings[(name, getattr(c, f"{name}_id"), c.year)] = c
+        upsert(CEILING, BudgetCeiling, existing_ceilings,
+               ((k, {f"{k[0]}_id": k[1], "year": k[2], "amount": r["pagu"],
+                     "is_illustrative": bool(r["ilustratif"])})
+                for r in rows[CEILING] for k in [ceiling_key(r)]))
