@@ -100,7 +100,9 @@ def build_world() -> World:
             o = actions.record_save(
                 actor=None, obj=Official(pemda=a, name=f"Pejabat {ag.code}", nip=f"19800101200501100{i}")
             )
-            actions.record_save(actor=None, obj=Assignment(pemda=a, official=o, position=p, start=dt.date(2025, 1, 1)))
+            actions.assignment_save(
+                actor=None, assignment=Assignment(pemda=a, official=o, position=p, start=dt.date(2025, 1, 1))
+            )
             w.positions[ag.code] = p
             w.officials[ag.code] = o
         for role in Role:

@@ -34,9 +34,11 @@ from nyata.agreements.models import (
     Signature,
 )
 from nyata.core import audit, otp
+from nyata.core.access import require
 from nyata.core.accounts import check_public_url, official_for_user
 from nyata.core.models import Assignment, AuditChainHead, Official, Pemda, Position, User
 from nyata.core.periods import ensure_year_open
+from nyata.core.roles import ADMINS, AGREEMENT_SIGNERS
 from nyata.core.storage import removed_on_failure
 from nyata.core.tenancy import unscoped
 from nyata.documents import seal
@@ -180,6 +182,7 @@ def agreements_generate(
     illustrative: bool = False,
 ) -> list[Agreement]:
     """Draft a PK and a pact for every signing post that has none for the year yet."""
+    require(actor, pemda.pk, ADMINS)
     if not 2000 <= year <= 2100:
         raise ValidationError({"year": _("Tahun perjanjian tidak valid.")})
     ensure_year_open(pemda, year, what=_("perjanjian kinerja"))
@@ -244,6 +247,7 @@ def agreement_update_targets(
     *, actor: User | None, agreement: Agreement, targets: dict[int, dict[str, Decimal | None]]
 ) -> None:
     """Edit the annual/quarterly targets of a draft PK (keys: AgreementIndicator ids)."""
+    require(actor, agreement.pemda_id, ADMINS)
     agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
     _require_draft(agreement)
     ensure_year_open(agreement.pemda_id, agreement.year, what=_("perjanjian kinerja"))
@@ -270,6 +274,7 @@ def agreement_update_targets(
 @transaction.atomic
 def agreement_lock(*, actor: User | None, agreement: Agreement) -> Agreement:
     """Fix the content: render the PDF the parties will sign and keep its SHA-256."""
+    require(actor, agreement.pemda_id, ADMINS)
     agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
     _require_draft(agreement)
     ensure_year_open(agreement.pemda_id, agreement.year, what=_("perjanjian kinerja"))
@@ -310,6 +315,7 @@ def _require_content(agreement: Agreement, *, has_indicators: bool, has_programs
 @transaction.atomic
 def agreement_unlock(*, actor: User, agreement: Agreement) -> Agreement:
     """Back to draft, only while nobody has signed."""
+    require(actor, agreement.pemda_id, ADMINS)
     agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
     if agreement.status != Agreement.Status.LOCKED:
         raise ValidationError(_("Hanya perjanjian yang dikunci dan belum ditandatangani yang dapat "
@@ -368,6 +374,7 @@ def _check_can_sign(*, actor: User, agreement: Agreement, party: str) -> Officia
 @transaction.atomic
 def agreement_sign(*, actor: User, agreement: Agreement, party: str, otp_token: str) -> Agreement:
     """The named party signs the locked document after a fresh second factor."""
+    require(actor, agreement.pemda_id, AGREEMENT_SIGNERS)
     agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
     official = _check_can_sign(actor=actor, agreement=agreement, party=party)
     otp.verify(actor, otp_token)  # a refusal is counted by the caller, outside this transaction
@@ -382,6 +389,7 @@ def agreements_sign_batch(*, actor: User, agreements: Sequence[Agreement], party
     second party at the ceremony); all or nothing."""
     if not agreements:
         raise ValidationError(_("Pilih setidaknya satu perjanjian."))
+    require(actor, agreements[0].pemda_id, AGREEMENT_SIGNERS)
     locked = list(Agreement.objects.select_for_update(of=("self",)).filter(pk__in=[a.pk for a in agreements]))
     officials = [_check_can_sign(actor=actor, agreement=a, party=party) for a in locked]
     otp.verify(actor, otp_token)  # a refusal is counted by the caller, outside this transaction
@@ -481,6 +489,7 @@ def agreement_amend(*, actor: User | None, agreement: Agreement, reason: str, no
                     signing_date: dt.date | None = None) -> Agreement:
     """Open a *PK perubahan*: a new draft version; the signed one stays current until the
     amendment is signed, then it is marked superseded."""
+    require(actor, agreement.pemda_id, ADMINS)
     agreement = Agreement.objects.select_for_update(of=("self",)).get(pk=agreement.pk)
     if reason not in Agreement.AmendmentReason.values:
         raise ValidationError({"reason": _("Pilih salah satu dari tiga alasan perubahan yang sah.")})
@@ -528,6 +537,7 @@ def _copy_content(old: Agreement, new: Agreement) -> None:
 @transaction.atomic
 def ceremony_create(*, actor: User | None, pemda: Pemda, name: str, place: str, date: dt.date,
                     year: int) -> Ceremony:
+    require(actor, pemda.pk, ADMINS)
     if not name.strip() or not place.strip():
         raise ValidationError(_("Nama dan tempat acara wajib diisi."))
     ceremony = Ceremony(pemda=pemda, name=name.strip(), place=place.strip(), date=date, year=year)
@@ -539,6 +549,7 @@ def ceremony_create(*, actor: User | None, pemda: Pemda, name: str, place: str, 
 @transaction.atomic
 def ceremony_generate(*, actor: User | None, ceremony: Ceremony, illustrative: bool = False) -> list[Agreement]:
     """Draft every signing post's PK and pact for the ceremony, and attach existing open ones."""
+    require(actor, ceremony.pemda_id, ADMINS)
     created = agreements_generate(actor=actor, pemda=ceremony.pemda, year=ceremony.year,
                                   signing_date=ceremony.date, place=ceremony.place,
                                   ceremony=ceremony, illustrative=illustrative)

@@ -14,14 +14,16 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils.translation import gettext as _
 
+from nyata.core.auth import memberships_of
 from nyata.core.models import Agency, Membership, Pemda, User
-from nyata.core.roles import AGENCY_ROLES, PEMDA_MEMBERS, PEMDA_WIDE_ROLES
+from nyata.core.roles import AGENCY_ROLES, PEMDA_MEMBERS, PEMDA_WIDE_ROLES, Role
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -217,3 +219,29 @@ def actor_holds(actor: User | None, pemda_id: int, roles: Iterable[str], agency_
         if m.role not in AGENCY_ROLES or agency_id is None or m.agency_id == agency_id:
             return True
     return False
+
+
+def require(actor: User | None, pemda_id: int, roles: Iterable[str], agency: Agency | int | None = None) -> None:
+    """Refuse an action unless the actor holds one of `roles` in this Pemda — an agency role only
+    in `agency` when the action concerns one.
+
+    Every action that a person takes calls this first (docs/architecture.md, "Who may act"):
+    the route's policy decides who reaches a page, this decides who may do the thing, whatever
+    the entry point (page, API, a future command). A route's policy cannot: it sees the user's
+    roles as a set, so someone who is an inspector and an operator of one agency would pass an
+    operator's route for any agency. `actor` None is the system (the demo loader, tasks,
+    commands run by the server's operator).
+    """
+    if actor is None:
+        return
+    wanted = set(roles)
+    if Role.PLATFORM_OPERATOR in wanted and actor.is_platform_operator:
+        return
+    agency_id = agency.pk if isinstance(agency, Agency) else agency
+    for m in memberships_of(actor):
+        if m.pemda_id != pemda_id or m.role not in wanted:
+            continue
+        if m.role not in AGENCY_ROLES or agency_id is None or m.agency_id == agency_id:
+            return
+    raise ValidationError(_("Peran Anda tidak mengizinkan tindakan ini untuk perangkat daerah tersebut."))
+

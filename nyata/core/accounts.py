@@ -30,9 +30,10 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from nyata.core import audit, security_events
+from nyata.core.access import require
 from nyata.core.actions import membership_grant, pemda_create, record_delete
 from nyata.core.models import Account, Agency, Membership, Official, Pemda, User
-from nyata.core.roles import GRANTABLE_ROLES, Role
+from nyata.core.roles import ADMINS, GRANTABLE_ROLES, PLATFORM_ROLES, Role
 from nyata.core.tenancy import tenant_scope, unscoped
 from nyata.core.typealiases import JSONObject
 
@@ -151,6 +152,7 @@ def _agency(pemda: Pemda, role: Role, agency: Agency | None) -> Agency | None:
 @transaction.atomic
 def account_link_official(*, actor: User | None, pemda: Pemda, user: User, official: Official | None) -> Account:
     """The user signs as this official (None: unlinks). The official must be of the same Pemda."""
+    require(actor, pemda.pk, ADMINS)
     if official is not None and official.pemda_id != pemda.pk:
         raise ValidationError({"official": _("Pejabat itu milik Pemda lain; akun tidak dapat ditautkan.")})
     account = _ensure_account(actor, pemda, user)
@@ -184,6 +186,7 @@ def role_grant(*, actor: User | None, account: Account, role: str, agency: Agenc
 
 @transaction.atomic
 def role_revoke(*, actor: User | None, membership: Membership) -> None:
+    require(actor, membership.pemda_id, ADMINS)
     if actor is not None and membership.user_id == actor.pk and membership.role == Role.PERF_ADMIN:
         raise ValidationError(_("Anda tidak dapat mencabut peran admin kinerja Anda sendiri."))
     record_delete(actor=actor, obj=membership)
@@ -299,6 +302,7 @@ def user_invite(
 
 @transaction.atomic
 def invitation_resend(*, actor: User | None, account: Account) -> str:
+    require(actor, account.pemda_id, ADMINS)
     user = account.user
     if user.has_usable_password():
         raise ValidationError(
@@ -313,6 +317,7 @@ def invitation_resend(*, actor: User | None, account: Account) -> str:
 @transaction.atomic
 def account_deactivate(*, actor: User | None, account: Account) -> Account:
     """Roles removed, sign-in closed in this Pemda; the account, signatures and history stay."""
+    require(actor, account.pemda_id, ADMINS)
     if actor is not None and account.user_id == actor.pk:
         raise ValidationError(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
     if not account.is_active:
@@ -334,6 +339,7 @@ def account_deactivate(*, actor: User | None, account: Account) -> Account:
 
 @transaction.atomic
 def account_reactivate(*, actor: User | None, account: Account) -> Account:
+    require(actor, account.pemda_id, ADMINS)
     if account.is_active:
         raise ValidationError(_("Akun ini sudah aktif."))
     account.is_active, account.deactivated_at = True, None
@@ -394,6 +400,7 @@ def pemda_register(
     send: bool = True,
 ) -> tuple[Pemda, User, str]:
     """A new Pemda and its first performance admin (invited), all or nothing."""
+    require(actor, 0, PLATFORM_ROLES)  # no Pemda yet: only the platform operator registers one
     code, name = code.strip(), name.strip()
     with unscoped():
         existing = Pemda.objects.filter(code=code).first()
@@ -435,6 +442,7 @@ def pemda_register(
 
 @transaction.atomic
 def pemda_profile_save(*, actor: User | None, pemda: Pemda, before: JSONObject) -> Pemda:
+    require(actor, pemda.pk, ADMINS)
     pemda.full_clean()
     pemda.save()
     audit.record_update(actor, pemda, before)
@@ -450,6 +458,7 @@ def pemda_profile_save(*, actor: User | None, pemda: Pemda, before: JSONObject) 
 @transaction.atomic
 def pemda_suspend(*, actor: User | None, pemda: Pemda, reason: str = "") -> Pemda:
     """Its users can no longer sign in; nothing is deleted."""
+    require(actor, pemda.pk, PLATFORM_ROLES)
     if pemda.is_suspended:
         raise ValidationError(_("%(p)s sudah ditangguhkan.") % {"p": pemda.name})
     pemda.suspended_at = timezone.now()
@@ -460,6 +469,7 @@ def pemda_suspend(*, actor: User | None, pemda: Pemda, reason: str = "") -> Pemd
 
 @transaction.atomic
 def pemda_resume(*, actor: User | None, pemda: Pemda) -> Pemda:
+    require(actor, pemda.pk, PLATFORM_ROLES)
     if not pemda.is_suspended:
         raise ValidationError(_("%(p)s tidak sedang ditangguhkan.") % {"p": pemda.name})
     pemda.suspended_at = None

@@ -10,10 +10,13 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from nyata.core import anchors, audit, security_events
+from nyata.core.access import require
 from nyata.core.models import Account, Agency, Assignment, FiscalYear, Membership, Pemda, Quarter, User
-from nyata.core.roles import AGENCY_ROLES, Role
+from nyata.core.roles import ADMINS, AGENCY_ROLES, MEMBERSHIP_GRANTERS, PLATFORM_ROLES, Role
+from nyata.core.tenancy import TenantModel
 
 M = TypeVar("M", bound=models.Model)
+T = TypeVar("T", bound=TenantModel)
 
 
 def _validate(obj: models.Model) -> None:
@@ -23,8 +26,11 @@ def _validate(obj: models.Model) -> None:
 
 @transaction.atomic
 def record_save(*, actor: User | None, obj: M) -> M:
-    """Create or update a plain tenant record, keeping its history in the audit chain."""
-    extra_checks(obj)
+    """Create or update a plain tenant record, keeping its history in the audit chain.
+
+    The building block of the named actions: it checks the model's own validation, not who
+    acts nor the rules of a kind of record — the action that calls it does both.
+    """
     _validate(obj)
     if obj.pk is None:
         obj.save()
@@ -45,11 +51,19 @@ def record_delete(*, actor: User | None, obj: models.Model) -> None:
         raise ValidationError(_("Data ini tidak dapat dihapus karena masih dipakai oleh data lain.")) from e
 
 
-def extra_checks(obj: models.Model) -> None:
-    if isinstance(obj, Assignment):
-        assignment_check(obj)
-    elif isinstance(obj, Membership):
-        membership_check(obj)
+@transaction.atomic
+def organisation_save(*, actor: User | None, obj: T) -> T:
+    """Create or update a row of the organisation (agency, unit, position, official): admins only."""
+    require(actor, obj.pemda_id, ADMINS)
+    return record_save(actor=actor, obj=obj)
+
+
+@transaction.atomic
+def assignment_save(*, actor: User | None, assignment: Assignment) -> Assignment:
+    """Put an official in a post (or change the dates): admins only, one holder per post."""
+    require(actor, assignment.pemda_id, ADMINS)
+    assignment_check(assignment)
+    return record_save(actor=actor, obj=assignment)
 
 
 def assignment_check(a: Assignment) -> None:
@@ -94,6 +108,7 @@ def membership_check(m: Membership) -> None:
 
 @transaction.atomic
 def pemda_create(*, actor: User | None, code: str, name: str, kind: str, **fields: Any) -> Pemda:
+    require(actor, 0, PLATFORM_ROLES)  # no Pemda yet: the platform operator (or the system)
     pemda = Pemda(code=code, name=name, kind=kind, **fields)
     pemda.full_clean()
     pemda.save()
@@ -117,6 +132,7 @@ def fiscal_year_create(
     *, actor: User | None, pemda: Pemda, year: int, state: str = FiscalYear.State.PLANNING
 ) -> FiscalYear:
     """A fiscal year with its four quarters and their reporting deadlines."""
+    require(actor, pemda.pk, ADMINS)
     check_fiscal_year(year)
     fy = record_save(actor=actor, obj=FiscalYear(pemda=pemda, year=year, state=state))
     for number in range(1, 5):
@@ -135,6 +151,7 @@ def fiscal_year_create(
 
 @transaction.atomic
 def fiscal_year_set_state(*, actor: User | None, fiscal_year: FiscalYear, state: str) -> FiscalYear:
+    require(actor, fiscal_year.pemda_id, ADMINS)
     before = audit.snapshot(fiscal_year)
     fiscal_year.state = state
     fiscal_year.full_clean()
@@ -147,7 +164,10 @@ def fiscal_year_set_state(*, actor: User | None, fiscal_year: FiscalYear, state:
 def membership_grant(
     *, actor: User | None, pemda: Pemda, user: User, role: str, agency: Agency | None = None
 ) -> Membership:
-    m = record_save(actor=actor, obj=Membership(pemda=pemda, user=user, role=Role(role), agency=agency))
+    require(actor, pemda.pk, MEMBERSHIP_GRANTERS)
+    m = Membership(pemda=pemda, user=user, role=Role(role), agency=agency)
+    membership_check(m)
+    m = record_save(actor=actor, obj=m)
     if not Account.objects.filter(pemda=pemda, user=user).exists():  # the user now belongs to this Pemda's directory
         record_save(actor=actor, obj=Account(pemda=pemda, user=user))
     return m
@@ -160,6 +180,7 @@ def chain_anchor(*, actor: User | None, pemda: Pemda) -> anchors.Anchor:
     the break is a security event with an alert. An admin's request is an event in the chain, and
     the anchor, written after it commits, covers it. Each anchor is a use of the seal.
     """
+    require(actor, pemda.pk, ADMINS)
     broken = audit.verify_pemda(pemda)
     if broken:
         security_events.record(security_events.AUDIT_BROKEN, actor=actor, pemda=pemda,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
@@ -11,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from nyata.core import accounts
-from nyata.core.actions import record_save
+from nyata.core.actions import assignment_save, organisation_save
 from nyata.core.models import Account, Agency, Assignment, Membership, Official, Pemda, Position, User
 from nyata.core.nip import parse_nip
 from nyata.core.roles import AGENCY_ROLES, GRANTABLE_ROLES, Role
@@ -289,9 +290,12 @@ def _write_users(actor: User | None, pemda: Pemda, rows: Any, errors: ImportErro
     return created
 
 
-def _apply(actor: User | None, obj: Any, sheet: str, row: int, errors: ImportErrors) -> Any:
+def _apply(actor: User | None, obj: Any, sheet: str, row: int, errors: ImportErrors,
+           save: Callable[[Any], Any] | None = None) -> Any:
+    """Save one imported row through its action (the organisation's, unless `save` names another),
+    turning a refusal into an error at its sheet and row."""
     try:
-        return record_save(actor=actor, obj=obj)
+        return save(obj) if save is not None else organisation_save(actor=actor, obj=obj)
     except ValidationError as e:
         for col, msgs in e.message_dict.items() if hasattr(e, "error_dict") else [("", e.messages)]:
             for m in msgs:
@@ -342,6 +346,7 @@ def _write(
                     OFFICIAL_SHEET,
                     n,
                     errors,
+                    save=lambda a: assignment_save(actor=actor, assignment=a),
                 )
                 count_assign += 1
     return {

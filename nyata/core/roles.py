@@ -78,6 +78,9 @@ OVERSEERS: Roles = frozenset({Role.LEADER, Role.PERF_ADMIN, Role.PLANNER, Role.I
 # --- organisation (core) ----------------------------------------------------------------------
 ORG_READERS: Roles = frozenset({Role.LEADER, Role.PERF_ADMIN, Role.PLANNER, Role.INSPECTOR, Role.AGENCY_HEAD})
 HISTORY_READERS: Roles = frozenset({Role.LEADER, Role.PERF_ADMIN, Role.INSPECTOR, Role.AGENCY_HEAD})
+# Who gives a role in a Pemda: its admins, and the platform operator as it registers a Pemda
+# (its first admin); the platform's pages offer it nothing else.
+MEMBERSHIP_GRANTERS: Roles = frozenset({Role.PERF_ADMIN, Role.PLATFORM_OPERATOR})
 
 # --- planning ---------------------------------------------------------------------------------
 PLAN_WRITERS: Roles = frozenset({Role.PLANNER, Role.PERF_ADMIN})
@@ -127,4 +130,5 @@ NAMED_SETS: dict[str, Roles] = {
     **CONTENT_SETS, "PLATFORM_ROLES": PLATFORM_ROLES, "ALL_ROLES": ALL_ROLES,
     "SECOND_FACTOR_ROLES": SECOND_FACTOR_ROLES, "GRANTABLE_ROLES": GRANTABLE_ROLES,
     "SIGN_IN_FACTOR_ROLES": SIGN_IN_FACTOR_ROLES, "SIGN_IN_FACTOR_OPTIONAL_ROLES": SIGN_IN_FACTOR_OPTIONAL_ROLES,
+    "MEMBERSHIP_GRANTERS": MEMBERSHIP_GRANTERS,
 }

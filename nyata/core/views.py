@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -270,11 +271,12 @@ def _edit(
     title: str,
     back: str,
     extra: dict[str, Any] | None = None,
+    save: Callable[..., models.Model] = actions.organisation_save,
 ) -> HttpResponse:
     form = form_class(request.POST or None, instance=instance, pemda=request.pemda)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.record_save(actor=request.user, obj=form.instance)
+            save(actor=request.user, obj=form.instance)
         except ValidationError as e:
             form.add_error(None, e)
         else:
@@ -374,7 +376,8 @@ def official_edit(request: NyataRequest, pk: int) -> HttpResponse:
 
 @policy(ADMINS, ADMINS)
 def assignment_create(request: NyataRequest) -> HttpResponse:
-    return _edit(request, AssignmentForm, None, title=_("Penugasan jabatan"), back=reverse("official_list"))
+    return _edit(request, AssignmentForm, None, title=_("Penugasan jabatan"), back=reverse("official_list"),
+                 save=lambda *, actor, obj: actions.assignment_save(actor=actor, assignment=obj))
 
 
 @policy(ADMINS, ADMINS)

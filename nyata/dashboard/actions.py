@@ -10,7 +10,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from nyata.core import audit
+from nyata.core.access import require
 from nyata.core.models import Agency, Pemda, User
+from nyata.core.roles import COMMITMENT_WRITERS
 from nyata.dashboard.models import Commitment
 from nyata.planning.models import Indicator
 from nyata.projects.models import Project
@@ -33,6 +35,7 @@ def commitment_create(*, actor: User | None, pemda: Pemda, year: int, quarter: i
                       agency: Agency, what: str, owner: str, due: dt.date, indicator: Indicator | None = None,
                       project: Project | None = None, is_illustrative: bool = False) -> Commitment:
     """Record one decision of the coordination meeting, with the data it starts from."""
+    require(actor, pemda.pk, COMMITMENT_WRITERS)
     if not what.strip():
         raise ValidationError({"what": _("Isi keputusan atau komitmen.")})
     if not owner.strip():
@@ -54,6 +57,7 @@ def commitment_create(*, actor: User | None, pemda: Pemda, year: int, quarter: i
 
 @transaction.atomic
 def commitment_set_state(*, actor: User | None, commitment: Commitment, state: str, note: str = "") -> Commitment:
+    require(actor, commitment.pemda_id, COMMITMENT_WRITERS)
     if state not in Commitment.State.values:
         raise ValidationError({"state": _("Status komitmen tidak dikenal.")})
     if state != Commitment.State.OPEN and not note.strip():

@@ -168,8 +168,9 @@ def _appoint(
         lambda: Official(pemda=pemda, name=name, nip=nip, sex=sex, is_illustrative=illustrative),
     )
     if not Assignment.objects.filter(position=position, end__isnull=True).exists():
-        actions.record_save(
-            actor=None, obj=Assignment(pemda=pemda, official=official, position=position, start=start, acting=acting)
+        actions.assignment_save(
+            actor=None, assignment=Assignment(pemda=pemda, official=official, position=position, start=start,
+                                              acting=acting),
         )
     return cast("Official", official)
 

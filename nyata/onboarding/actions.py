@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nyata.core import audit
+from nyata.core.access import require
 from nyata.core.models import FiscalYear, Pemda, Quarter, User, YearRules
 from nyata.core.periods import ensure_open
+from nyata.core.roles import ADMINS
 from nyata.core.tenancy import tenant_scope
 from nyata.core.typealiases import FormData
 from nyata.reporting import scores
@@ -131,6 +133,7 @@ def year_rules_save(
     reason: str = "",
 ) -> YearRules:
     """Save the year's rules and deadlines; a year with verified data needs a reason and is rescored."""
+    require(actor, pemda.pk, ADMINS)
     fiscal_year = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
     ensure_open(fiscal_year, what=_("aturan tahun ini"))  # a closed year's rules are frozen
     quarters = list(Quarter.objects.filter(fiscal_year=fiscal_year).order_by("number"))
@@ -189,6 +192,7 @@ def _rescore(pemda_id: int, year: int) -> None:
 @transaction.atomic
 def pemda_setup_done(*, actor: User | None, pemda: Pemda) -> None:
     """The first PKs are signed: the admin's home is the usual one from now on."""
+    require(actor, pemda.pk, ADMINS)
     locked = Pemda.objects.select_for_update().get(pk=pemda.pk)
     if locked.setup_done_at is not None:
         return

@@ -11,9 +11,12 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from nyata.core import audit
+from nyata.core.access import require
 from nyata.core.actions import record_delete, record_save
 from nyata.core.models import Pemda, User
 from nyata.core.periods import ensure_year_open
+from nyata.core.roles import PLAN_WRITERS
+from nyata.core.tenancy import TenantModel
 from nyata.planning.models import (
     Activity,
     AgencyObjective,
@@ -32,7 +35,7 @@ from nyata.planning.models import (
     TargetVersion,
 )
 
-M = TypeVar("M", bound=models.Model)
+M = TypeVar("M", bound=TenantModel)
 
 if TYPE_CHECKING:  # excel imports the models, the actions import excel only inside plan_import
     from nyata.planning.excel import ValidPlan
@@ -138,6 +141,7 @@ def indicator_serves_check(ind: Indicator) -> None:
 @transaction.atomic
 def plan_item_save(*, actor: User | None, obj: M) -> M:
     """Create or update one row of the plan (period, mission, goal, objective, program, …)."""
+    require(actor, obj.pemda_id, PLAN_WRITERS)
     if isinstance(obj, PlanPeriod) and obj.is_current:
         obj.full_clean(validate_constraints=False)
         PlanPeriod.objects.filter(start_year=obj.start_year, end_year=obj.end_year,
@@ -147,7 +151,8 @@ def plan_item_save(*, actor: User | None, obj: M) -> M:
 
 
 @transaction.atomic
-def plan_item_delete(*, actor: User | None, obj: models.Model) -> None:
+def plan_item_delete(*, actor: User | None, obj: TenantModel) -> None:
+    require(actor, obj.pemda_id, PLAN_WRITERS)
     record_delete(actor=actor, obj=obj)
 
 
@@ -155,6 +160,7 @@ def plan_item_delete(*, actor: User | None, obj: models.Model) -> None:
 def agency_objective_set_serves(*, actor: User | None, agency_objective: AgencyObjective,
                                 objectives: Iterable[Objective]) -> None:
     """Replace the province objectives an agency objective contributes to."""
+    require(actor, agency_objective.pemda_id, PLAN_WRITERS)
     wanted = {o.pk: o for o in objectives}
     for o in wanted.values():
         _same_period(agency_objective, o)
@@ -192,6 +198,7 @@ def _target_check(indicator: Indicator, year: int, value: Decimal,
 @transaction.atomic
 def target_set(*, actor: User | None, indicator: Indicator, year: int, value: Decimal,
                value_high: Decimal | None = None, is_illustrative: bool = False) -> IndicatorTarget:
+    require(actor, indicator.pemda_id, PLAN_WRITERS)
     _target_check(indicator, year, value, value_high)
     target = IndicatorTarget.objects.filter(indicator=indicator, year=year).first()
     before = audit.snapshot(target) if target else None
@@ -212,6 +219,7 @@ def target_set(*, actor: User | None, indicator: Indicator, year: int, value: De
 
 @transaction.atomic
 def target_delete(*, actor: User | None, target: IndicatorTarget) -> None:
+    require(actor, target.pemda_id, PLAN_WRITERS)
     ensure_year_open(target.pemda_id, target.year, what=_("target"))
     TargetVersion.objects.create(pemda_id=target.pemda_id, indicator_id=target.indicator_id,
                                  year=target.year, value=None, changed_by=actor)
@@ -222,6 +230,7 @@ def target_delete(*, actor: User | None, target: IndicatorTarget) -> None:
 @transaction.atomic
 def quarter_target_set(*, actor: User | None, indicator: Indicator, year: int, quarter: int,
                        value: Decimal) -> QuarterTarget:
+    require(actor, indicator.pemda_id, PLAN_WRITERS)
     _target_check(indicator, year, value, None if indicator.polarity != Polarity.RANGE else value)
     if not 1 <= quarter <= 4:
         raise ValidationError({"quarter": _("Triwulan harus 1–4.")})
@@ -235,6 +244,7 @@ def quarter_target_set(*, actor: User | None, indicator: Indicator, year: int, q
 @transaction.atomic
 def actual_set(*, actor: User | None, indicator: Indicator, year: int, value: Decimal,
                source: str = "") -> IndicatorActual:
+    require(actor, indicator.pemda_id, PLAN_WRITERS)
     ensure_year_open(indicator.pemda_id, year, what=_("realisasi"))
     act = IndicatorActual.objects.filter(indicator=indicator, year=year).first()
     act = act or IndicatorActual(pemda_id=indicator.pemda_id, indicator=indicator, year=year,
@@ -246,6 +256,7 @@ def actual_set(*, actor: User | None, indicator: Indicator, year: int, value: De
 @transaction.atomic
 def ceiling_set(*, actor: User | None, item: Program | Activity | SubActivity, year: int,
                 amount: Decimal, is_illustrative: bool = False) -> BudgetCeiling:
+    require(actor, item.pemda_id, PLAN_WRITERS)
     ensure_year_open(item.pemda_id, year, what=_("pagu anggaran"))
     program = (item if isinstance(item, Program) else item.program if isinstance(item, Activity)
                else item.activity.program)
@@ -265,6 +276,7 @@ def ceiling_set(*, actor: User | None, item: Program | Activity | SubActivity, y
 @transaction.atomic
 def plan_import(*, actor: User | None, pemda: Pemda, plan: ValidPlan) -> PlanPeriod:
     """Write a validated plan (`nyata.planning.excel.ValidPlan`) in one transaction."""
+    require(actor, pemda.pk, PLAN_WRITERS)
     from nyata.planning.excel import write_plan
 
     period, summary = write_plan(pemda, plan, actor)
@@ -275,6 +287,7 @@ def plan_import(*, actor: User | None, pemda: Pemda, plan: ValidPlan) -> PlanPer
 @transaction.atomic
 def plan_revise(*, actor: User | None, period: PlanPeriod, note: str) -> PlanPeriod:
     """A new revision that copies the current one; the old revision stays readable."""
+    require(actor, period.pemda_id, PLAN_WRITERS)
     from nyata.planning.excel import export_plan, validate_plan, write_plan
 
     if not note.strip():

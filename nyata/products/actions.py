@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nyata.core import audit
+from nyata.core.access import require
 from nyata.core.actions import record_save
 from nyata.core.models import User
+from nyata.core.roles import PRODUCT_PUBLISHERS, PRODUCT_WRITERS, SURVEY_MODERATORS
 from nyata.core.signals import public_content_changed
 from nyata.core.storage import removed_on_failure
 from nyata.core.tenancy import TenantModel
@@ -29,6 +31,14 @@ def _invalidate_portal(pemda_id: int) -> None:
     transaction.on_commit(lambda: public_content_changed.send(sender=Innovation, pemda_id=pemda_id))
 
 
+def _require_publisher_to_publish(actor: User | None, innovation: Innovation) -> None:
+    """Only a publisher (the agency head, an admin) changes whether an innovation is public."""
+    was_public = (Innovation.objects.filter(pk=innovation.pk).values_list("is_public", flat=True).first()
+                  if innovation.pk is not None else False)
+    if bool(was_public) != innovation.is_public:
+        require(actor, innovation.pemda_id, PRODUCT_PUBLISHERS, innovation.agency_id)
+
+
 @transaction.atomic
 def innovation_save(*, actor: User | None, innovation: Innovation, indicators: Iterable[Indicator] | None = None,
                     partnerships: Iterable[Partnership] | None = None) -> Innovation:
@@ -37,6 +47,8 @@ def innovation_save(*, actor: User | None, innovation: Innovation, indicators: I
     `indicators` (plan indicators it moves) and `partnerships` (from the partnerships register)
     replace the current links when given.
     """
+    require(actor, innovation.pemda_id, PRODUCT_WRITERS, innovation.agency_id)
+    _require_publisher_to_publish(actor, innovation)
     if innovation.is_flagship:
         clash = Innovation.objects.filter(agency_id=innovation.agency_id, year=innovation.year,
                                           is_flagship=True).exclude(pk=innovation.pk)
@@ -80,6 +92,7 @@ def _sha256_of(upload: UploadedFile) -> str:
 def evidence_add(*, actor: User | None, innovation: Innovation, title: str, upload: UploadedFile,
                  criterion: str = "") -> Evidence:
     """Store an evidence file under a random name after checking its real type by magic bytes."""
+    require(actor, innovation.pemda_id, PRODUCT_WRITERS, innovation.agency_id)
     content_type = sniff_content_type(upload)
     if criterion and criterion not in {c.key for c in ikm.iid_criteria(innovation.year)}:
         raise ValidationError({"criterion": _("Kriteria IID tidak dikenal.")})
@@ -97,6 +110,7 @@ def evidence_add(*, actor: User | None, innovation: Innovation, title: str, uplo
 @transaction.atomic
 def iid_assess(*, actor: User | None, innovation: Innovation, answers: Mapping[str, tuple[int, str]]) -> None:
     """Save the self-assessment levels (0–3) and notes per IID criterion."""
+    require(actor, innovation.pemda_id, PRODUCT_WRITERS, innovation.agency_id)
     keys = {c.key for c in ikm.iid_criteria(innovation.year)}
     before = {a.criterion: a.level for a in innovation.iid_answers.all()}
     for key, (level, note) in answers.items():
@@ -115,6 +129,7 @@ def iid_assess(*, actor: User | None, innovation: Innovation, answers: Mapping[s
 
 @transaction.atomic
 def survey_save(*, actor: User | None, survey: Survey) -> Survey:
+    require(actor, survey.pemda_id, PRODUCT_WRITERS, survey.innovation.agency_id)
     record_save(actor=actor, obj=survey)
     _invalidate_portal(survey.pemda_id)
     return survey
@@ -156,6 +171,7 @@ def survey_response_submit(*, survey: Survey, answers: Mapping[str, object], com
 
 @transaction.atomic
 def survey_comment_moderate(*, actor: User, response: SurveyResponse, approve: bool) -> SurveyResponse:
+    require(actor, response.pemda_id, SURVEY_MODERATORS, response.survey.innovation.agency_id)
     if response.comment_status == SurveyResponse.CommentStatus.NONE:
         raise ValidationError(_("Jawaban ini tidak memiliki komentar."))
     before = audit.snapshot(response)

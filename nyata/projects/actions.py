@@ -18,7 +18,9 @@ from django.db.models import Max, Sum
 from django.utils.translation import gettext as _
 
 from nyata.core import audit
+from nyata.core.access import require
 from nyata.core.models import Agency, Pemda, User
+from nyata.core.roles import PROJECT_EDITORS, PROJECT_MEETING_WRITERS, PROJECT_PROGRESS_WRITERS
 from nyata.planning.models import Indicator, Objective
 from nyata.projects import analysis
 from nyata.projects.models import (
@@ -103,6 +105,7 @@ def project_create(
     *, actor: User | None, pemda: Pemda, supporting_agencies: Iterable[Agency] = (),
     objectives: Iterable[Objective] = (), indicators: Iterable[Indicator] = (), **fields: Any
 ) -> Project:
+    require(actor, pemda.pk, PROJECT_EDITORS)
     supporting = list(supporting_agencies)
     project = Project(pemda=pemda, **fields)
     _check_project(project, supporting)
@@ -121,6 +124,7 @@ def project_update(
     objectives: Iterable[Objective] | None = None, indicators: Iterable[Indicator] | None = None,
     **fields: Any,
 ) -> Project:
+    require(actor, project.pemda_id, PROJECT_EDITORS)
     before = audit.snapshot(Project.objects.get(pk=project.pk))
     for k, v in fields.items():
         setattr(project, k, v)
@@ -139,6 +143,7 @@ def project_update(
 @transaction.atomic
 def funding_add(*, actor: User | None, project: Project, kind: str, amount: Decimal,
                 note: str = "", is_illustrative: bool = False) -> FundingSource:
+    require(actor, project.pemda_id, PROJECT_EDITORS)
     row = FundingSource(pemda_id=project.pemda_id, project=project, kind=kind, amount=amount,
                         note=note, is_illustrative=is_illustrative)
     if amount is None or Decimal(amount) < 0:
@@ -157,6 +162,7 @@ def milestone_add(
     *, actor: User | None, project: Project, name: str, agency: Agency, planned_date: dt.date,
     weight: Decimal, actual_date: dt.date | None = None, is_illustrative: bool = False,
 ) -> Milestone:
+    require(actor, project.pemda_id, PROJECT_EDITORS)
     _same_pemda(project.pemda_id, "agency", agency)
     if project.plan_finalised:
         raise ValidationError({"name": _(
@@ -180,6 +186,7 @@ def milestone_add(
 
 @transaction.atomic
 def milestone_complete(*, actor: User | None, milestone: Milestone, actual_date: dt.date) -> Milestone:
+    require(actor, milestone.pemda_id, PROJECT_PROGRESS_WRITERS, milestone.agency_id)
     before = audit.snapshot(milestone)
     milestone.actual_date = actual_date
     milestone.full_clean()
@@ -191,6 +198,7 @@ def milestone_complete(*, actor: User | None, milestone: Milestone, actual_date:
 @transaction.atomic
 def milestone_plan_finalise(*, actor: User | None, project: Project) -> Project:
     """Freeze the milestone plan; the weights must sum to exactly 100."""
+    require(actor, project.pemda_id, PROJECT_EDITORS)
     milestones = list(project.milestones.all())
     if not milestones:
         raise ValidationError({"weight": _("Proyek belum memiliki tonggak.")})
@@ -215,6 +223,7 @@ def progress_record(
     correction_note: str = "", is_illustrative: bool = False,
 ) -> ProgressReport:
     """Append the month's cumulative progress (a new version when the month already has one)."""
+    require(actor, project.pemda_id, PROJECT_PROGRESS_WRITERS, project.owner_agency_id)
     month = month.replace(day=1)
     note = correction_note.strip()
     for field, value, label in (("planned_physical", planned_physical, _("Rencana fisik")),
@@ -281,6 +290,7 @@ def _graph() -> tuple[list[int], list[tuple[int, int]]]:
 def dependency_add(*, actor: User | None, upstream: Milestone, downstream: Milestone,
                    note: str = "") -> Dependency:
     """`downstream` needs `upstream`; refuse another Pemda's items and any cycle."""
+    require(actor, upstream.pemda_id, PROJECT_EDITORS)
     if upstream.pemda_id != downstream.pemda_id or upstream.agency.pemda_id != downstream.pemda_id:
         raise ValidationError({"upstream": _(
             "Tonggak %(item)s milik perangkat daerah Pemda lain; ketergantungan lintas Pemda "
@@ -317,6 +327,7 @@ def meeting_record(
     deadline: dt.date, outcome: str = ShowCauseMeeting.Outcome.PENDING,
     warning_letter: str = "", is_illustrative: bool = False,
 ) -> ShowCauseMeeting:
+    require(actor, project.pemda_id, PROJECT_MEETING_WRITERS, project.owner_agency_id)
     if deadline < date:
         raise ValidationError({"deadline": _("Batas uji coba tidak boleh sebelum tanggal rapat.")})
     if stage > 1:
@@ -339,6 +350,7 @@ def meeting_record(
 @transaction.atomic
 def meeting_set_outcome(*, actor: User | None, meeting: ShowCauseMeeting, outcome: str,
                         warning_letter: str = "") -> ShowCauseMeeting:
+    require(actor, meeting.pemda_id, PROJECT_MEETING_WRITERS, meeting.project.owner_agency_id)
     before = audit.snapshot(meeting)
     meeting.outcome = outcome
     meeting.warning_letter = warning_letter or meeting.warning_letter
@@ -350,6 +362,7 @@ def meeting_set_outcome(*, actor: User | None, meeting: ShowCauseMeeting, outcom
 
 @transaction.atomic
 def partnership_create(*, actor: User | None, pemda: Pemda, **fields: Any) -> Partnership:
+    require(actor, pemda.pk, PROJECT_EDITORS)
     row = Partnership(pemda=pemda, **fields)
     _same_pemda(pemda.pk, "agency", row.agency)
     _same_pemda(pemda.pk, "project", row.project)

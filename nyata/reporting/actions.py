@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
@@ -22,11 +22,11 @@ from django.utils.translation import gettext as _
 from nyata.agreements.models import AgreementIndicator
 from nyata.agreements.services import signed_indicators, signed_programs
 from nyata.core import audit
-from nyata.core.auth import memberships_of
+from nyata.core.access import require
 from nyata.core.models import Agency, Quarter, User
 from nyata.core.params import as_int
 from nyata.core.periods import ensure_open
-from nyata.core.roles import Role
+from nyata.core.roles import ADMINS, AGENCY_HEADS, AGENCY_OPERATORS, INSPECTORS
 from nyata.core.storage import removed_on_failure
 from nyata.core.typealiases import RawValue
 from nyata.reporting import fastpath, files, rules, scanning
@@ -44,19 +44,6 @@ from nyata.reporting.models import (
     Verification,
 )
 from nyata.reporting.tasks import recompute_after_commit
-
-
-def _require(actor: User | None, pemda_id: int, roles: Iterable[str], agency: Agency | None = None) -> None:
-    """The actor holds one of the roles (for agency roles: in this agency). None = system."""
-    if actor is None:
-        return
-    wanted = set(roles)
-    for m in memberships_of(actor):
-        if m.pemda_id != pemda_id or m.role not in wanted:
-            continue
-        if m.role not in (Role.AGENCY_HEAD, Role.AGENCY_OPERATOR) or agency is None or m.agency_id == agency.pk:
-            return
-    raise ValidationError(_("Peran Anda tidak mengizinkan tindakan ini untuk perangkat daerah tersebut."))
 
 
 def _check_quarter(quarter: Quarter) -> None:
@@ -141,7 +128,7 @@ def realisation_save_draft(
 
     Raises Quarter.DoesNotExist for an id outside the tenant (the API answers 404).
     """
-    _require(actor, agency.pemda_id, {Role.AGENCY_OPERATOR}, agency)
+    require(actor, agency.pemda_id, AGENCY_OPERATORS, agency)
     found = fastpath.locked_row(agency, quarter_id, agreement_indicator_id)
     if found is not None:  # the usual save: one query found quarter, indicator and row, and locked it
         r, ai = found
@@ -158,7 +145,7 @@ def realisation_save_draft(
 @transaction.atomic
 def realisation_submit(*, actor: User | None, agency: Agency, quarter: Quarter) -> list[Realisation]:
     """The agency head submits every draft or returned value of the quarter at once."""
-    _require(actor, agency.pemda_id, {Role.AGENCY_HEAD}, agency)
+    require(actor, agency.pemda_id, AGENCY_HEADS, agency)
     _check_quarter(quarter)
     indicators = list(signed_indicators(agency=agency, year=quarter.fiscal_year.year))
     rows = {
@@ -205,7 +192,7 @@ def realisation_verify(
     if not realisations:
         raise ValidationError(_("Tidak ada realisasi yang dipilih."))
     pemda_id = realisations[0].pemda_id
-    _require(actor, pemda_id, {Role.INSPECTOR})
+    require(actor, pemda_id, INSPECTORS)
     locked = list(
         Realisation.objects.select_for_update(of=("self",))
         .select_related("quarter__fiscal_year", "agreement_indicator")
@@ -256,7 +243,7 @@ def _settle_budget(agency_id: int, quarter_id: int) -> None:
 @transaction.atomic
 def realisation_reopen(*, actor: User | None, realisation: Realisation, reason: str) -> Realisation:
     """A performance admin unlocks an accepted value, with a reason; it becomes a draft again."""
-    _require(actor, realisation.pemda_id, {Role.PERF_ADMIN})
+    require(actor, realisation.pemda_id, ADMINS)
     reason = (reason or "").strip()
     if len(reason) < 10:
         raise ValidationError({"reason": _("Tulis alasan pembukaan kembali (minimal 10 karakter).")})
@@ -291,7 +278,7 @@ def _scan(data: bytes, name: str) -> None:
 @transaction.atomic
 def evidence_add(*, actor: User | None, realisation: Realisation, name: str, data: bytes) -> Evidence:
     """Scan → check content → store under a random name → audit with the SHA-256."""
-    _require(actor, realisation.pemda_id, {Role.AGENCY_OPERATOR}, realisation.agency)
+    require(actor, realisation.pemda_id, AGENCY_OPERATORS, realisation.agency)
     r = (Realisation.objects.select_for_update(of=("self",)).select_related("quarter__fiscal_year")
          .get(pk=realisation.pk))
     ensure_open(r.quarter.fiscal_year)
@@ -320,7 +307,7 @@ def budget_save(
     from nyata.core.xlsx import number_message, parse_decimal
     from nyata.numbers import NumberError
 
-    _require(actor, agency.pemda_id, {Role.AGENCY_OPERATOR}, agency)
+    require(actor, agency.pemda_id, AGENCY_OPERATORS, agency)
     _check_quarter(quarter)
     programs = {p.pk: p for p in signed_programs(agency=agency, year=quarter.fiscal_year.year)}
     errors: dict[str, list[str]] = {}
@@ -441,7 +428,7 @@ def self_critique_save(
     previous: Mapping[int, tuple[str, str]] | None = None, submit: bool = False, illustrative: bool = False,
 ) -> SelfCritique:
     """Save (and optionally submit) the head's otokritik; child rows are replaced while a draft."""
-    _require(actor, agency.pemda_id, {Role.AGENCY_HEAD}, agency)
+    require(actor, agency.pemda_id, AGENCY_HEADS, agency)
     ensure_open(quarter.fiscal_year)
     sc, _created = SelfCritique.objects.select_for_update(of=("self",)).get_or_create(
         pemda_id=agency.pemda_id, agency=agency, quarter=quarter, defaults={"is_illustrative": illustrative}

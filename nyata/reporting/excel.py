@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from nyata.core.access import require
 from nyata.core.models import Agency, Quarter, User
+from nyata.core.roles import AGENCY_OPERATORS
 from nyata.core.xlsx import ImportErrors, build_workbook, open_workbook, read_sheet, text
 from nyata.reporting import rules
-from nyata.reporting.actions import _check_quarter, _locked_row, _require, _write_value
+from nyata.reporting.actions import _check_quarter, _locked_row, _write_value
 from nyata.reporting.models import RealisationVersion
 from nyata.reporting.queries import entry_rows, quarter_target
 
@@ -39,7 +41,7 @@ def workbook(agency: Agency, quarter: Quarter) -> bytes:
 @transaction.atomic
 def realisation_import(*, actor: User | None, agency: Agency, quarter: Quarter, upload: IO[bytes] | bytes) -> int:
     """Validate every row first; write only when the whole sheet is valid. Returns rows changed."""
-    _require(actor, agency.pemda_id, {"agency_operator"}, agency)
+    require(actor, agency.pemda_id, AGENCY_OPERATORS, agency)
     _check_quarter(quarter)
     errors = ImportErrors()
     wb = open_workbook(upload)

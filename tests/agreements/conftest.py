@@ -98,7 +98,7 @@ def _plan_for_world(w: World) -> Plan:
         BudgetCeiling.objects.create(pemda=a, program=prog, year=2026, amount=Decimal("1250000000"))
         gov_pos = w.positions["A1"].superior
         governor = core_actions.record_save(actor=None, obj=Official(pemda=a, name="Gubernur Uji"))
-        core_actions.record_save(actor=None, obj=Assignment(pemda=a, official=governor, position=gov_pos,
+        core_actions.assignment_save(actor=None, assignment=Assignment(pemda=a, official=governor, position=gov_pos,
                                                             start=dt.date(2025, 1, 1)))
         accounts.account_link_official(actor=None, pemda=a, user=w.users["agency_head"], official=w.officials["A1"])
         accounts.account_link_official(actor=None, pemda=a, user=w.users["leader"], official=governor)

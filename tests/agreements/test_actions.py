@@ -104,9 +104,12 @@ def test_sign_refuses_anyone_but_the_named_party(plan: Plan) -> None:
     with tenant_scope(w.a):
         a = actions.agreement_lock(actor=w.users["perf_admin"], agreement=plan.pk)
         before = _state(a)
-        for user, party in ((w.users["leader"], "first"), (w.users["perf_admin"], "first"),
-                            (w.users["agency_head"], "second")):
-            with pytest.raises(ValidationError, match="Hanya"):
+        # A signer who is not the party (the leader as first, the head as second) is refused by
+        # the party rule; an admin, who signs nothing, already by the role.
+        for user, party, refusal in ((w.users["leader"], "first", "Hanya"),
+                                     (w.users["perf_admin"], "first", "Peran Anda tidak mengizinkan"),
+                                     (w.users["agency_head"], "second", "Hanya")):
+            with pytest.raises(ValidationError, match=refusal):
                 actions.agreement_sign(actor=user, agreement=a, party=party, otp_token="123456")
         with pytest.raises(ValidationError, match="setelah pihak pertama"):
             actions.agreement_sign(actor=w.users["leader"], agreement=a, party="second",

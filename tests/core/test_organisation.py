@@ -161,14 +161,14 @@ def test_exported_cells_are_neutralised(world: World) -> None:
 def test_an_official_cannot_hold_two_definitive_posts_of_a_level(world: World, scope_a: object) -> None:
     official = world.officials["A1"]
     with pytest.raises(ValidationError, match="JPT Pratama"):
-        actions.record_save(
+        actions.assignment_save(
             actor=None,
-            obj=Assignment(pemda=world.a, official=official, position=world.positions["A2"], start=dt.date(2025, 6, 1)),
+            assignment=Assignment(pemda=world.a, official=official, position=world.positions["A2"], start=dt.date(2025, 6, 1)),
         )
     # ... but may act (Plt.) in a second one.
-    actions.record_save(
+    actions.assignment_save(
         actor=None,
-        obj=Assignment(
+        assignment=Assignment(
             pemda=world.a, official=official, position=world.positions["A2"], start=dt.date(2025, 6, 1), acting=True
         ),
     )
@@ -178,17 +178,17 @@ def test_an_official_cannot_hold_two_definitive_posts_of_a_level(world: World, s
 def test_a_post_has_one_definitive_holder_at_a_time(world: World, scope_a: object) -> None:
     other = actions.record_save(actor=None, obj=Official(pemda=world.a, name="Calon", nip="198505052010012001"))
     with pytest.raises(ValidationError, match="sudah diisi"):
-        actions.record_save(
+        actions.assignment_save(
             actor=None,
-            obj=Assignment(pemda=world.a, official=other, position=world.positions["A1"], start=dt.date(2025, 6, 1)),
+            assignment=Assignment(pemda=world.a, official=other, position=world.positions["A1"], start=dt.date(2025, 6, 1)),
         )
     # After the current holder leaves, the post can be filled.
     current = Assignment.objects.get(position=world.positions["A1"])
     current.end = dt.date(2025, 5, 31)
     actions.record_save(actor=None, obj=current)
-    actions.record_save(
+    actions.assignment_save(
         actor=None,
-        obj=Assignment(pemda=world.a, official=other, position=world.positions["A1"], start=dt.date(2025, 6, 1)),
+        assignment=Assignment(pemda=world.a, official=other, position=world.positions["A1"], start=dt.date(2025, 6, 1)),
     )
 
 

@@ -65,4 +65,6 @@ def import_bytes(data: bytes, world: World, pemda: Any = None) -> PlanPeriod:
     pemda = pemda or world.a
     with tenant_scope(pemda):
         plan = excel.validate_plan(excel.read_workbook(data))
-        return plan_import(actor=world.users["planner"], pemda=pemda, plan=plan)
+        # World A's planner imports into A; another Pemda's import is the system's (no planner there).
+        actor = world.users["planner"] if pemda == world.a else None
+        return plan_import(actor=actor, pemda=pemda, plan=plan)
