@@ -553,9 +553,11 @@ def _cell_red_flags(R: F64, has_q: BoolA, agg: I64, ix: _Index, cfg: ScoringConf
     return out_q, out_a, copied
 
 
-def _period_matrix(quarterly: npt.NDArray[Any], annual: npt.NDArray[Any], fill: float | bool) -> npt.NDArray[Any]:
+def _period_matrix(quarterly: npt.NDArray[Any], annual: npt.NDArray[Any],
+                   fill: float | bool) -> npt.NDArray[Any]:
     """(S, 5) from the four quarter columns and the year column (quarter 0)."""
-    out: npt.NDArray[Any] = np.full((quarterly.shape[0], 5), fill, dtype=np.float64 if isinstance(fill, float) else np.bool_)
+    dtype = np.float64 if isinstance(fill, float) else np.bool_
+    out: npt.NDArray[Any] = np.full((quarterly.shape[0], 5), fill, dtype=dtype)
     out[:, 1:] = quarterly
     out[:, 0] = annual
     return out

@@ -163,7 +163,8 @@ def test_an_official_cannot_hold_two_definitive_posts_of_a_level(world: World, s
     with pytest.raises(ValidationError, match="JPT Pratama"):
         actions.assignment_save(
             actor=None,
-            assignment=Assignment(pemda=world.a, official=official, position=world.positions["A2"], start=dt.date(2025, 6, 1)),
+            assignment=Assignment(pemda=world.a, official=official, position=world.positions["A2"],
+                                  start=dt.date(2025, 6, 1)),
         )
     # ... but may act (Plt.) in a second one.
     actions.assignment_save(
@@ -180,12 +181,13 @@ def test_a_post_has_one_definitive_holder_at_a_time(world: World, scope_a: objec
     with pytest.raises(ValidationError, match="sudah diisi"):
         actions.assignment_save(
             actor=None,
-            assignment=Assignment(pemda=world.a, official=other, position=world.positions["A1"], start=dt.date(2025, 6, 1)),
+            assignment=Assignment(pemda=world.a, official=other, position=world.positions["A1"],
+                                  start=dt.date(2025, 6, 1)),
         )
     # After the current holder leaves, the post can be filled.
     current = Assignment.objects.get(position=world.positions["A1"])
     current.end = dt.date(2025, 5, 31)
-    actions.record_save(actor=None, obj=current)
+    actions.assignment_save(actor=None, assignment=current)
     actions.assignment_save(
         actor=None,
         assignment=Assignment(pemda=world.a, official=other, position=world.positions["A1"], start=dt.date(2025, 6, 1)),

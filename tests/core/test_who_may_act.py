@@ -83,8 +83,10 @@ def test_the_structural_check_can_fail(tmp_path: Path, monkeypatch: pytest.Monke
 def inspector_and_operator(world: World) -> User:
     """An inspector of Pemda A who is also an operator of agency A1 (a small Pemda's double hat)."""
     user = make_user("double_hat")
-    core_actions.membership_grant(actor=None, pemda=world.a, user=user, role=Role.INSPECTOR)
-    core_actions.membership_grant(actor=None, pemda=world.a, user=user, role=Role.AGENCY_OPERATOR, agency=world.a1)
+    with tenant_scope(world.a):
+        core_actions.membership_grant(actor=None, pemda=world.a, user=user, role=Role.INSPECTOR)
+        core_actions.membership_grant(actor=None, pemda=world.a, user=user, role=Role.AGENCY_OPERATOR,
+                                      agency=world.a1)
     return user
 
 
@@ -121,7 +123,7 @@ def test_through_the_page_the_other_agencys_innovation_is_not_changed(
     form = {"agency": world.a2.pk, "year": "2026", "name": "Diubah", "kind": "digital", "problem": "p",
             "solution": "s", "stage": "trial", "beneficiaries": "Pasien"}
     resp = client.post(reverse("product_edit", args=[other.pk]), form)
-    assert resp.status_code == 200 and "Peran Anda tidak mengizinkan" in resp.content.decode(), resp.status_code
+    assert resp.status_code == 400 and "Peran Anda tidak mengizinkan" in resp.content.decode(), resp.status_code
     with tenant_scope(world.a):
         assert Innovation.objects.get(pk=other.pk).name == "Asli"
 
@@ -142,8 +144,9 @@ def test_the_system_acts_and_a_person_without_the_role_does_not(world: World) ->
 def test_membership_rules_live_in_the_grant(world: World) -> None:
     """Named actions replaced record_save's isinstance dispatch: the grant checks its own rules."""
     user = make_user("someone")
-    with tenant_scope(world.a), pytest.raises(ValidationError) as e:
-        core_actions.membership_grant(actor=world.users["perf_admin"], pemda=world.a, user=user,
-                                      role=Role.AGENCY_OPERATOR)
-    assert "agency" in e.value.message_dict
-    assert not Membership.objects.filter(user=user).exists()
+    with tenant_scope(world.a):
+        with pytest.raises(ValidationError) as e:
+            core_actions.membership_grant(actor=world.users["perf_admin"], pemda=world.a, user=user,
+                                          role=Role.AGENCY_OPERATOR)
+        assert "agency" in e.value.message_dict
+        assert not Membership.objects.filter(user=user).exists()
