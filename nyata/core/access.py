@@ -202,17 +202,16 @@ def has_role(request: HttpRequest, *roles: str) -> bool:
     return bool(set(roles) & set(getattr(request, "roles", ())))
 
 
-def actor_holds(actor: User | None, pemda_id: int, roles: Iterable[str], agency_id: int | None = None) -> bool:
-    """Whether an action's actor holds one of `roles` in the Pemda (agency roles: in that agency).
-
-    None is the system (demo loader, commands): it holds every role. Actions call this so the
-    API and commands are held to the same rules as the pages.
-    """
+def actor_holds(actor: User | None, pemda_id: int, roles: Iterable[str], agency: Agency | int | None = None) -> bool:
+    """Whether an action's actor holds one of `roles` in this Pemda — an agency role only in
+    `agency` when the action concerns one. None is the system (the demo loader, tasks, commands
+    run by the server's operator): it holds every role."""
     if actor is None:
         return True
-    from nyata.core.auth import memberships_of
-
     wanted = set(roles)
+    if Role.PLATFORM_OPERATOR in wanted and actor.is_platform_operator:
+        return True
+    agency_id = agency.pk if isinstance(agency, Agency) else agency
     for m in memberships_of(actor):
         if m.pemda_id != pemda_id or m.role not in wanted:
             continue
@@ -221,27 +220,18 @@ def actor_holds(actor: User | None, pemda_id: int, roles: Iterable[str], agency_
     return False
 
 
-def require(actor: User | None, pemda_id: int, roles: Iterable[str], agency: Agency | int | None = None) -> None:
-    """Refuse an action unless the actor holds one of `roles` in this Pemda — an agency role only
-    in `agency` when the action concerns one.
+def require(actor: User | None, pemda_id: int, roles: Iterable[str], agency: Agency | int | None = None,
+            *, refusal: str | None = None) -> None:
+    """Refuse an action unless the actor holds one of `roles` (`actor_holds`); `refusal` says it
+    in the action's own words.
 
     Every action that a person takes calls this first (docs/architecture.md, "Who may act"):
     the route's policy decides who reaches a page, this decides who may do the thing, whatever
     the entry point (page, API, a future command). A route's policy cannot: it sees the user's
     roles as a set, so someone who is an inspector and an operator of one agency would pass an
-    operator's route for any agency. `actor` None is the system (the demo loader, tasks,
-    commands run by the server's operator).
+    operator's route for any agency.
     """
-    if actor is None:
-        return
-    wanted = set(roles)
-    if Role.PLATFORM_OPERATOR in wanted and actor.is_platform_operator:
-        return
-    agency_id = agency.pk if isinstance(agency, Agency) else agency
-    for m in memberships_of(actor):
-        if m.pemda_id != pemda_id or m.role not in wanted:
-            continue
-        if m.role not in AGENCY_ROLES or agency_id is None or m.agency_id == agency_id:
-            return
-    raise ValidationError(_("Peran Anda tidak mengizinkan tindakan ini untuk perangkat daerah tersebut."))
-
+    if not actor_holds(actor, pemda_id, roles, agency):
+        raise ValidationError(
+            refusal or _("Peran Anda tidak mengizinkan tindakan ini untuk perangkat daerah tersebut.")
+        )

@@ -12,7 +12,9 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from nyata.core import audit
+from nyata.core.access import require
 from nyata.core.models import Pemda, User
+from nyata.core.roles import ADMINS, INSPECTORS
 from nyata.evaluation.models import EvaluationTemplate
 from nyata.scoring.evaluation import TemplateFormatError, template_from_dict, validate
 
@@ -30,6 +32,7 @@ def shipped_document() -> dict[str, object]:
 def template_save(*, actor: User | None, pemda: Pemda, document: Mapping[str, object],
                   reason: str = "") -> EvaluationTemplate:
     """Append a version of a worksheet template; refuse one the engine cannot use, naming every problem."""
+    require(actor, pemda.pk, INSPECTORS | ADMINS)
     try:
         template = template_from_dict(document)
     except TemplateFormatError as e:
@@ -54,6 +57,7 @@ def template_save(*, actor: User | None, pemda: Pemda, document: Mapping[str, ob
 def template_install_shipped(*, actor: User | None, pemda: Pemda) -> tuple[EvaluationTemplate, bool]:
     """Copy the shipped 88/2021 template into the Pemda once; (row, created). Run again, it changes nothing,
     and it never overwrites a version the Pemda has adjusted."""
+    require(actor, pemda.pk, INSPECTORS | ADMINS)
     document = shipped_document()
     existing = EvaluationTemplate.objects.filter(regulation=document["regulation"], year=document["year"]).first()
     if existing is not None:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nyata.core import audit
-from nyata.core.access import actor_holds
+from nyata.core.access import require
 from nyata.core.models import FiscalYear, User
 from nyata.core.roles import ADMINS
 from nyata.lkjip.closing import year_gaps
@@ -31,8 +31,7 @@ def _reason(reason: str) -> str:
 
 
 def _locked(actor: User | None, fiscal_year: FiscalYear, refusal: str) -> FiscalYear:
-    if not actor_holds(actor, fiscal_year.pemda_id, ADMINS):
-        raise ValidationError(refusal)
+    require(actor, fiscal_year.pemda_id, ADMINS, refusal=refusal)
     # The row is locked so two admins closing at once append one history row, not two.
     return cast("FiscalYear", FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk))
 

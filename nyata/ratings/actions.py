@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 
 from nyata.agreements.services import current_agreement
 from nyata.core import audit
+from nyata.core.access import require
 from nyata.core.models import Agency, Official, Pemda, User
+from nyata.core.roles import ADMINS, AGENCY_HEADS, LEADERS
 from nyata.ratings import services
 from nyata.ratings.models import (
     IndividualRating,
@@ -49,6 +51,7 @@ def _next_version(model: type[MeritSettings | OrganisationalPredicate | Individu
 @transaction.atomic
 def merit_settings_save(*, actor: User | None, pemda: Pemda, year: int, config: MeritConfig) -> MeritSettings:
     """Append a version of the Pemda's merit scales for the year (the engine checked `config`)."""
+    require(actor, pemda.pk, ADMINS)
     row: MeritSettings = MeritSettings.objects.create(
         pemda=pemda, year=year, version=_next_version(MeritSettings, year=year),
         config=config.to_dict(), changed_by=actor,
@@ -61,6 +64,7 @@ def merit_settings_save(*, actor: User | None, pemda: Pemda, year: int, config: 
 @transaction.atomic
 def org_predicate_propose(*, actor: User | None, agency: Agency, year: int) -> OrganisationalPredicate:
     """Compute the unit's predicate from its stored score (needs its head's signed PK)."""
+    require(actor, agency.pemda_id, LEADERS | ADMINS)
     if current_agreement(agency=agency, year=year) is None:
         raise ValidationError({"agency": _("%(agency)s belum memiliki Perjanjian Kinerja yang ditandatangani "
                                            "untuk tahun %(year)s.") % {"agency": agency, "year": year}})
@@ -84,6 +88,7 @@ def org_predicate_confirm(
     *, actor: User | None, predicate: OrganisationalPredicate, confirmed: str, reason: str = ""
 ) -> OrganisationalPredicate:
     """The leader above sets the unit's predicate; departing from the computed one needs a reason."""
+    require(actor, predicate.pemda_id, LEADERS | ADMINS)
     row: OrganisationalPredicate = OrganisationalPredicate.objects.select_for_update().get(pk=predicate.pk)
     if row.confirmed:
         raise ValidationError({"confirmed": _("Predikat organisasi ini sudah ditetapkan; ajukan perhitungan baru "
@@ -117,6 +122,7 @@ def rating_propose(
 ) -> IndividualRating:
     """Propose an official's rating: the work result from their PK's data (or a departure from it,
     with a reason), the appraiser's behaviour rating, and the predicate from the two."""
+    require(actor, official.pemda_id, AGENCY_HEADS | ADMINS)
     agreement = services.official_agreement(official, year)
     if agreement is None:
         raise ValidationError({"official": _("%(official)s tidak memiliki Perjanjian Kinerja yang ditandatangani "
@@ -180,6 +186,7 @@ def breach_message(org: OrgPredicate, breach: Breach) -> str:
 @transaction.atomic
 def ratings_finalise(*, actor: User | None, agency: Agency, year: int) -> list[IndividualRating]:
     """Finalise the unit's proposed ratings, if they fit the pattern its confirmed predicate allows."""
+    require(actor, agency.pemda_id, AGENCY_HEADS | ADMINS, agency)
     org = services.current_org_predicate(agency, year)
     if org is None or not org.confirmed:
         raise ValidationError({"agency": _("Predikat organisasi %(agency)s tahun %(year)s belum ditetapkan.")

@@ -40,6 +40,8 @@ NOT_A_DECISION: dict[str, str] = {
     "agreements/actions.py:agreement_seal": "the task after the last signature, which was checked",
     "planning/actions.py:agency_objective_save": "through plan_item_save and agency_objective_set_serves",
     "core/accounts.py:role_grant": "through membership_grant",
+    "lkjip/actions.py:fiscal_year_close": "through _locked, which requires an admin with its own refusal",
+    "lkjip/actions.py:fiscal_year_reopen": "through _locked, which requires an admin with its own refusal",
     "core/accounts.py:user_invite": "through membership_grant (and account_link_official)",
 }
 
