@@ -9,9 +9,19 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from nyata.core import actions
-from nyata.core.models import Role, User
+from nyata.core.models import FiscalYear, Role, User
 from nyata.core.tenancy import tenant_scope
 from tests.conftest import World, make_user
+
+
+def fiscal_year_sample(w: World, t: str) -> dict[str, Any]:
+    """A route keyed by fiscal year, which is Pemda-wide: 2026 exists only in Pemda A, 2031 only
+    in Pemda B, so another Pemda's year is not found."""
+    pemda, year = (w.b, 2031) if t == "other_pemda" else (w.a, 2026)
+    with tenant_scope(pemda):
+        if not FiscalYear.objects.filter(year=year).exists():
+            actions.fiscal_year_create(actor=None, pemda=pemda, year=year)
+    return {"year": year}
 
 
 def _user(w: World, t: str) -> dict[str, Any]:
